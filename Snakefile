@@ -1,0 +1,24 @@
+# overparam: rebuilds a small paper on over-parameterization from a clean checkout.
+# This file only loads and validates the configuration and includes one rule file per study;
+# helpers live in rules/common.smk.
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+validate(config, "schemas/config.schema.yaml")
+
+
+include: "rules/common.smk"
+include: "rules/planted.smk"
+
+
+rule all:
+    input:
+        PLANTED_FIGURES,
+        "results/planted/summary.csv",
+        "results/planted/teacher_check.parquet",
+    default_target: True

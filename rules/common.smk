@@ -1,0 +1,100 @@
+# Helpers shared by the rule files: config checks that a JSON schema cannot express, and the
+# functions that turn config values into the result paths of each study.
+import json
+from pathlib import Path
+
+SCRIPTS = Path(workflow.basedir) / "scripts"
+PLANTED = config["planted"]
+
+# A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
+# length and schedule are study-wide (a change of them reruns the jobs: params trigger).
+PLANTED_RUN = (
+    "{optimizer}/init={init}/m={m}/lr={lr}/epochs={epochs}/r={r}/seed={seed}"
+)
+
+
+wildcard_constraints:
+    optimizer=r"[a-z]+",
+    init=r"[0-9.e+-]+",
+    lr=r"[0-9.e+-]+",
+    m=r"\d+",
+    epochs=r"\d+",
+    r=r"\d+",
+    seed=r"\d+",
+
+
+def num(x):
+    """A number as it appears in paths: 0.1, 0.0001, 1e-05."""
+    return f"{float(x):g}"
+
+
+def check_config(cfg):
+    """What the schema cannot say: every batch size must divide the epoch length."""
+    p = cfg["planted"]
+    sizes = {
+        "planted.lr_test.batch_size": p["lr_test"]["batch_size"],
+        "planted.width_test.batch_size": p["width_test"]["batch_size"],
+    }
+    sizes.update({f"planted.regimes.{k}.batch_size": v["batch_size"] for k, v in p["regimes"].items()})
+    for key, m in sizes.items():
+        if p["samples_per_epoch"] % m:
+            raise ValueError(
+                f"config {key}={m} must divide planted.samples_per_epoch={p['samples_per_epoch']}"
+            )
+
+
+check_config(config)
+
+
+def planted_runs(setting, lr, widths):
+    """Log paths of one sweep: `setting` holds optimizer, init_scale, batch_size, epochs."""
+    return expand(
+        "results/planted/runs/" + PLANTED_RUN + ".parquet",
+        optimizer=setting["optimizer"],
+        init=num(setting["init_scale"]),
+        m=setting["batch_size"],
+        lr=[num(x) for x in lr],
+        epochs=setting["epochs"],
+        r=widths,
+        seed=PLANTED["seeds"],
+    )
+
+
+def widths():
+    return [k * PLANTED["teacher"]["r0"] for k in PLANTED["width_test"]["multipliers"]]
+
+
+def lr_test_runs(wildcards=None):
+    c = PLANTED["lr_test"]
+    return planted_runs(c, c["lrs"], [c["width"]])
+
+
+def selected_lr():
+    """The eta of the lr test, read once the checkpoint that selects it has run."""
+    with open(checkpoints.planted_select_lr.get().output[0]) as f:
+        return json.load(f)["lr"]
+
+
+def width_test_runs(wildcards=None):
+    c = PLANTED["width_test"]
+    lr = c["lr"] if c["lr"] is not None else selected_lr()
+    return planted_runs(c, [lr], widths())
+
+
+def regime_runs(wildcards=None):
+    """{regime name: its log paths}, for `unpack` in a rule's input."""
+    out = {}
+    for name, c in PLANTED["regimes"].items():
+        lr = selected_lr() if c["lr"] == "selected" else c["lr"]
+        out[name] = planted_runs(c, [lr], widths())
+    return out
+
+
+def study_args(groups):
+    """`--study LABEL FILE...` arguments for the plotting and summary scripts."""
+    return " ".join(f"--study {label} {' '.join(files)}" for label, files in groups)
+
+
+PLANTED_FIGURES = expand(
+    "figures/{name}.pdf", name=["lr_test", "overparam", "overparam_regimes"]
+)

@@ -1,0 +1,104 @@
+# Problem V2: the planted-teacher study (parts a to e).
+
+
+rule planted_check:
+    output:
+        table="results/planted/teacher_check.parquet",
+        csv="results/planted/teacher_check.csv",
+    params:
+        teacher=lookup(dpath="planted/teacher", within=config),
+        check=lookup(dpath="planted/check", within=config),
+    log:
+        "logs/planted/teacher_check.log",
+    benchmark:
+        "benchmarks/planted/teacher_check.tsv"
+    shell:
+        "python {SCRIPTS}/check_teacher.py --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --batches {params.check[batches]} --batch-size {params.check[batch_size]} --seed {params.check[seed]} --out {output.table} > {log} 2>&1"
+
+
+rule planted_train:
+    output:
+        "results/planted/runs/" + PLANTED_RUN + ".parquet",
+    params:
+        teacher=lookup(dpath="planted/teacher", within=config),
+        samples=lookup(dpath="planted/samples_per_epoch", within=config),
+        halve=lookup(dpath="planted/halve_every", within=config),
+    log:
+        "logs/planted/runs/" + PLANTED_RUN + ".log",
+    benchmark:
+        "benchmarks/planted/runs/" + PLANTED_RUN + ".tsv"
+    threads: 1
+    shell:
+        "python {SCRIPTS}/train_planted.py --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.m} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seed {wildcards.seed} --threads {threads} --run-id {wildcards.optimizer}/init={wildcards.init}/m={wildcards.m}/lr={wildcards.lr}/epochs={wildcards.epochs}/r={wildcards.r}/seed={wildcards.seed} --out {output} > {log} 2>&1"
+
+
+checkpoint planted_select_lr:
+    input:
+        lr_test_runs,
+    output:
+        "results/planted/selected_lr.json",
+    log:
+        "logs/planted/select_lr.log",
+    benchmark:
+        "benchmarks/planted/select_lr.tsv"
+    shell:
+        "python {SCRIPTS}/select_lr.py {input} --out {output} > {log} 2>&1"
+
+
+rule planted_plot_lr:
+    input:
+        lr_test_runs,
+    output:
+        report("figures/lr_test.pdf", caption="../report/captions/lr_test.rst", category="Planted teacher"),
+    log:
+        "logs/figures/lr_test.log",
+    benchmark:
+        "benchmarks/figures/lr_test.tsv"
+    shell:
+        "python {SCRIPTS}/plot_planted.py lr --study lr_test {input} --out {output} > {log} 2>&1"
+
+
+rule planted_plot_width:
+    input:
+        width_test_runs,
+    output:
+        report("figures/overparam.pdf", caption="../report/captions/overparam.rst", category="Planted teacher"),
+    log:
+        "logs/figures/overparam.log",
+    benchmark:
+        "benchmarks/figures/overparam.tsv"
+    shell:
+        "python {SCRIPTS}/plot_planted.py width --study width_test {input} --out {output} > {log} 2>&1"
+
+
+rule planted_plot_regimes:
+    input:
+        unpack(regime_runs),
+    output:
+        report("figures/overparam_regimes.pdf", caption="../report/captions/overparam_regimes.rst", category="Planted teacher"),
+    params:
+        studies=lambda wildcards, input: study_args(input.items()),
+    log:
+        "logs/figures/overparam_regimes.log",
+    benchmark:
+        "benchmarks/figures/overparam_regimes.tsv"
+    shell:
+        "python {SCRIPTS}/plot_planted.py regimes {params.studies} --out {output} > {log} 2>&1"
+
+
+rule planted_summary:
+    input:
+        unpack(lambda wc: {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs()}),
+        selected="results/planted/selected_lr.json",
+    output:
+        runs="results/planted/runs.parquet",
+        summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
+    params:
+        studies=lambda wildcards, input: study_args((k, v) for k, v in input.items() if k != "selected"),
+        threshold=lookup(dpath="planted/threshold", within=config),
+    log:
+        "logs/planted/summary.log",
+    benchmark:
+        "benchmarks/planted/summary.tsv"
+    shell:
+        "python {SCRIPTS}/summarize_planted.py {params.studies} --selected-lr {input.selected} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} > {log} 2>&1"

@@ -1,0 +1,32 @@
+#!/usr/bin/env python
+"""The planted-teacher study's tables: every run of every study in one tidy Parquet table,
+and a small CSV of the numbers the report needs (selected eta, final objective per width and
+regime, epochs to reach the threshold)."""
+import argparse
+import json
+
+from overparam.logs import read_studies, write_atomic
+from overparam.summary import width_summary
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--study", nargs="+", action="append", required=True, metavar="LABEL FILE")
+    p.add_argument("--selected-lr", required=True, help="JSON written by select_lr.py")
+    p.add_argument("--threshold", type=float, default=1e-6)
+    p.add_argument("--runs-out", required=True, help="tidy Parquet table of all runs")
+    p.add_argument("--summary-out", required=True, help="CSV summary")
+    a = p.parse_args(argv)
+
+    runs = read_studies(a.study)
+    write_atomic(runs, a.runs_out)
+    summary = width_summary(runs, a.threshold)
+    summary["selected_lr"] = json.load(open(a.selected_lr))["lr"]
+    write_atomic(summary, a.summary_out)
+    cols = ["study", "lr0", "r", "seeds", "diverged", "final_batch_mean", "final_population_mean",
+            "epochs_to_threshold_median"]
+    print(summary[cols].to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""overparam: shared code of the over-parameterization pipeline (data, models, training, logs, plots)."""

@@ -1,0 +1,88 @@
+"""Parquet run logs: per-epoch rows plus the run's parameters and provenance as columns,
+so that a table of all runs is one pandas.read_parquet away. Written atomically."""
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+
+PROVENANCE_PREFIX = "prov_"
+
+
+def _version(pkg: str) -> str:
+    try:
+        return version(pkg)
+    except PackageNotFoundError:
+        return "absent"
+
+
+def git_commit() -> str:
+    """Commit of the checkout this package was imported from ('unknown' outside a repo)."""
+    here = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(["git", "-C", str(here), "describe", "--always", "--dirty", "--abbrev=40"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 else "unknown"
+
+
+def provenance(device: str = "cpu", threads: int | None = None) -> dict:
+    import torch
+
+    return {
+        "prov_python": platform.python_version(),
+        "prov_torch": torch.__version__,
+        "prov_numpy": _version("numpy"),
+        "prov_pandas": _version("pandas"),
+        "prov_overparam": _version("overparam"),
+        "prov_git_commit": git_commit(),
+        "prov_device": device,
+        "prov_threads": threads if threads is not None else torch.get_num_threads(),
+        "prov_host": socket.gethostname(),
+        "prov_created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "prov_command": " ".join(sys.argv),
+    }
+
+
+def run_frame(rows: list[dict], params: dict, prov: dict) -> pd.DataFrame:
+    """Per-epoch rows with the run's parameters and provenance repeated on every row."""
+    df = pd.DataFrame(rows)
+    for k, v in {**params, **prov}.items():
+        df[k] = v
+    return df
+
+
+def write_atomic(df: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write to a temporary file beside `path`, then rename: an interrupted job never leaves
+    a half-written file under the final name."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        if path.suffix == ".csv":
+            df.to_csv(tmp, index=False)
+        else:
+            df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_runs(paths) -> pd.DataFrame:
+    return pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+
+
+def read_studies(groups: list[list[str]]) -> pd.DataFrame:
+    """Groups given on a command line as `--study LABEL FILE...`: the runs of each group with a
+    `study` column. A run shared by two studies appears once in each (tidy for plotting)."""
+    return pd.concat([read_runs(files).assign(study=label) for label, *files in groups],
+                     ignore_index=True)

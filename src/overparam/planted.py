@@ -1,0 +1,84 @@
+"""The planted two-layer ReLU teacher of problem V2: y = U0 relu(V0^T x), x ~ N(0, I_D).
+
+Shapes follow the problem: U is (n, r), V is (D, r). The teacher is kept in float64 for the
+closed-form objective and in float32 for drawing data.
+"""
+from dataclasses import dataclass
+
+import torch
+
+from .relu_kernel import relu_kernel
+from .rng import generator
+
+
+@dataclass
+class Teacher:
+    U0: torch.Tensor  # (n, r0), entries N(0, 1/r0)
+    V0: torch.Tensor  # (D, r0), entries N(0, 1/D)
+    seed: int
+
+    @property
+    def D(self) -> int:
+        return self.V0.shape[0]
+
+    @property
+    def n(self) -> int:
+        return self.U0.shape[0]
+
+    @property
+    def r0(self) -> int:
+        return self.U0.shape[1]
+
+
+def make_teacher(D: int, n: int, r0: int, seed: int) -> Teacher:
+    g = generator(seed, "teacher")
+    U0 = torch.randn(n, r0, generator=g, dtype=torch.float64) / r0**0.5
+    V0 = torch.randn(D, r0, generator=g, dtype=torch.float64) / D**0.5
+    return Teacher(U0, V0, seed)
+
+
+def forward(U: torch.Tensor, V: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
+    """Network outputs for the rows of X: (..., D) -> (..., n)."""
+    return torch.relu(X @ V) @ U.T
+
+
+class Stream:
+    """Fresh samples from the teacher; the data set has no fixed size. Draws a whole epoch
+    in one call (one large randn and two matmuls) because per-sample drawing dominates the
+    cost of an epoch otherwise."""
+
+    def __init__(self, teacher: Teacher, seed: int, dtype=torch.float32):
+        self.U0, self.V0 = teacher.U0.to(dtype), teacher.V0.to(dtype)
+        self.gen = generator(seed, "data")
+        self.dtype = dtype
+
+    def draw(self, *shape: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """X of shape (*shape, D) and Y of shape (*shape, n), never seen before."""
+        X = torch.randn(*shape, self.V0.shape[0], generator=self.gen, dtype=self.dtype)
+        return X, forward(self.U0, self.V0, X)
+
+
+def init_student(teacher: Teacher, r: int, scale: float, seed: int, dtype=torch.float32):
+    """Student (U, V) of width r drawn like the teacher with variance multiplied by `scale`:
+    U ~ N(0, scale / r), V ~ N(0, scale / D) (fan-in variances, as the teacher's are)."""
+    g = generator(seed, "init")
+    U = torch.randn(teacher.n, r, generator=g, dtype=torch.float64) * (scale / r) ** 0.5
+    V = torch.randn(teacher.D, r, generator=g, dtype=torch.float64) * (scale / teacher.D) ** 0.5
+    return U.to(dtype), V.to(dtype)
+
+
+def expected_sq_norm(teacher: Teacher) -> float:
+    """E ||y||^2 of the realized teacher: tr(U0 K00 U0^T) with K00 the ReLU kernel."""
+    K = relu_kernel(teacher.V0, teacher.V0)
+    return float(torch.sum(K * (teacher.U0.T @ teacher.U0)))
+
+
+def population_objective(teacher: Teacher, U: torch.Tensor, V: torch.Tensor) -> float:
+    """f(U, V) = E (1/2) ||y - U relu(V^T x)||^2, exactly, in float64:
+    (1/2) [tr(U0 K00 U0^T) - 2 tr(U0 K0s U^T) + tr(U Kss U^T)]."""
+    U, V = U.double(), V.double()
+    U0, V0 = teacher.U0, teacher.V0
+    yy = torch.sum(relu_kernel(V0, V0) * (U0.T @ U0))
+    yh = torch.sum(relu_kernel(V0, V) * (U0.T @ U))
+    hh = torch.sum(relu_kernel(V, V) * (U.T @ U))
+    return float(0.5 * (yy - 2 * yh + hh))

@@ -1,0 +1,37 @@
+"""Figure helpers: seaborn curves with a band over seeds, saved as PDF with a PNG twin."""
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # jobs run without a display
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+sns.set_theme(style="whitegrid", context="paper")
+
+
+def curves(ax, df, x: str, y: str, hue: str, title: str | None = None):
+    """Median over seeds with a min-max band, log y: with 3 to 5 seeds a range is more
+    honest than a confidence interval. Diverged runs are marked where they stopped."""
+    sns.lineplot(data=df, x=x, y=y, hue=hue, estimator="median", errorbar=("pi", 100),
+                 palette="viridis", ax=ax)
+    dead = df[df["status"] == "diverged"].sort_values(x).groupby("run_id").tail(1)
+    if len(dead):
+        ax.scatter(dead[x], dead[y].where(dead[y] < 1e30, 1e30).fillna(1e30), marker="x",
+                   color="red", zorder=5, label="diverged")
+    ax.set_yscale("log")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def save(fig, pdf_path: str) -> None:
+    """Write `pdf_path` and a PNG twin beside it, each through a temporary file and a rename."""
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    for path, kw in ((pdf_path.with_suffix(".png"), {"dpi": 150}), (pdf_path, {})):
+        tmp = path.with_name(f".{path.name}.tmp")
+        fig.savefig(tmp, format=path.suffix[1:], bbox_inches="tight", **kw)
+        os.replace(tmp, path)
+    plt.close(fig)
