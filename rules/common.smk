@@ -1,26 +1,22 @@
-# Helpers shared by the rule files: config checks that a JSON schema cannot express, and the
+# Helpers shared by the studies: config checks that a JSON schema cannot express, and the
 # functions that turn config values into the result paths of each study.
 import json
+import sys
 from pathlib import Path
 
-SCRIPTS = Path(workflow.basedir) / "scripts"
+# Jobs call `python`: make it the interpreter that runs Snakemake (where overparam is
+# installed), whether or not its virtual environment was activated.
+shell.prefix(f'PATH="{Path(sys.executable).parent}:$PATH"; ')
 PLANTED = config["planted"]
 
 # A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
 # length and schedule are study-wide (a change of them reruns the jobs: params trigger).
-PLANTED_RUN = (
-    "{optimizer}/init={init}/m={m}/lr={lr}/epochs={epochs}/r={r}/seed={seed}"
-)
+PLANTED_RUN = "{optimizer}/init={init}/m={m}/lr={lr}/epochs={epochs}/r={r}/seed={seed}"
 
 
-wildcard_constraints:
-    optimizer=r"[a-z]+",
-    init=r"[0-9.e+-]+",
-    lr=r"[0-9.e+-]+",
-    m=r"\d+",
-    epochs=r"\d+",
-    r=r"\d+",
-    seed=r"\d+",
+def script(name):
+    """Path of a command-line script of scripts/, wherever the workflow runs from."""
+    return str(Path(workflow.basedir, "scripts", name))
 
 
 def num(x):
@@ -49,7 +45,7 @@ check_config(config)
 def planted_runs(setting, lr, widths):
     """Log paths of one sweep: `setting` holds optimizer, init_scale, batch_size, epochs."""
     return expand(
-        "results/planted/runs/" + PLANTED_RUN + ".parquet",
+        f"results/planted/runs/{PLANTED_RUN}.parquet",
         optimizer=setting["optimizer"],
         init=num(setting["init_scale"]),
         m=setting["batch_size"],

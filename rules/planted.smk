@@ -1,11 +1,22 @@
 # Problem V2: the planted-teacher study (parts a to e).
 
 
+wildcard_constraints:
+    optimizer=r"[a-z]+",
+    init=r"[0-9.e+-]+",
+    lr=r"[0-9.e+-]+",
+    m=r"\d+",
+    epochs=r"\d+",
+    r=r"\d+",
+    seed=r"\d+",
+
+
 rule planted_check:
     output:
         table="results/planted/teacher_check.parquet",
         csv="results/planted/teacher_check.csv",
     params:
+        script=script("check_teacher.py"),
         teacher=lookup(dpath="planted/teacher", within=config),
         check=lookup(dpath="planted/check", within=config),
     log:
@@ -13,23 +24,24 @@ rule planted_check:
     benchmark:
         "benchmarks/planted/teacher_check.tsv"
     shell:
-        "python {SCRIPTS}/check_teacher.py --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --batches {params.check[batches]} --batch-size {params.check[batch_size]} --seed {params.check[seed]} --out {output.table} > {log} 2>&1"
+        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --batches {params.check[batches]} --batch-size {params.check[batch_size]} --seed {params.check[seed]} --out {output.table} > {log} 2>&1"
 
 
 rule planted_train:
     output:
-        "results/planted/runs/" + PLANTED_RUN + ".parquet",
+        f"results/planted/runs/{PLANTED_RUN}.parquet",
     params:
+        script=script("train_planted.py"),
         teacher=lookup(dpath="planted/teacher", within=config),
         samples=lookup(dpath="planted/samples_per_epoch", within=config),
         halve=lookup(dpath="planted/halve_every", within=config),
     log:
-        "logs/planted/runs/" + PLANTED_RUN + ".log",
+        f"logs/planted/runs/{PLANTED_RUN}.log",
     benchmark:
-        "benchmarks/planted/runs/" + PLANTED_RUN + ".tsv"
+        f"benchmarks/planted/runs/{PLANTED_RUN}.tsv"
     threads: 1
     shell:
-        "python {SCRIPTS}/train_planted.py --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.m} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seed {wildcards.seed} --threads {threads} --run-id {wildcards.optimizer}/init={wildcards.init}/m={wildcards.m}/lr={wildcards.lr}/epochs={wildcards.epochs}/r={wildcards.r}/seed={wildcards.seed} --out {output} > {log} 2>&1"
+        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.m} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seed {wildcards.seed} --threads {threads} --run-id {wildcards.optimizer}/init={wildcards.init}/m={wildcards.m}/lr={wildcards.lr}/epochs={wildcards.epochs}/r={wildcards.r}/seed={wildcards.seed} --out {output} > {log} 2>&1"
 
 
 checkpoint planted_select_lr:
@@ -37,12 +49,14 @@ checkpoint planted_select_lr:
         lr_test_runs,
     output:
         "results/planted/selected_lr.json",
+    params:
+        script=script("select_lr.py"),
     log:
         "logs/planted/select_lr.log",
     benchmark:
         "benchmarks/planted/select_lr.tsv"
     shell:
-        "python {SCRIPTS}/select_lr.py {input} --out {output} > {log} 2>&1"
+        "python {params.script} {input} --out {output} > {log} 2>&1"
 
 
 rule planted_plot_lr:
@@ -50,12 +64,14 @@ rule planted_plot_lr:
         lr_test_runs,
     output:
         report("figures/lr_test.pdf", caption="../report/captions/lr_test.rst", category="Planted teacher"),
+    params:
+        script=script("plot_planted.py"),
     log:
         "logs/figures/lr_test.log",
     benchmark:
         "benchmarks/figures/lr_test.tsv"
     shell:
-        "python {SCRIPTS}/plot_planted.py lr --study lr_test {input} --out {output} > {log} 2>&1"
+        "python {params.script} lr --study lr_test {input} --out {output} > {log} 2>&1"
 
 
 rule planted_plot_width:
@@ -63,12 +79,14 @@ rule planted_plot_width:
         width_test_runs,
     output:
         report("figures/overparam.pdf", caption="../report/captions/overparam.rst", category="Planted teacher"),
+    params:
+        script=script("plot_planted.py"),
     log:
         "logs/figures/overparam.log",
     benchmark:
         "benchmarks/figures/overparam.tsv"
     shell:
-        "python {SCRIPTS}/plot_planted.py width --study width_test {input} --out {output} > {log} 2>&1"
+        "python {params.script} width --study width_test {input} --out {output} > {log} 2>&1"
 
 
 rule planted_plot_regimes:
@@ -77,13 +95,14 @@ rule planted_plot_regimes:
     output:
         report("figures/overparam_regimes.pdf", caption="../report/captions/overparam_regimes.rst", category="Planted teacher"),
     params:
+        script=script("plot_planted.py"),
         studies=lambda wildcards, input: study_args(input.items()),
     log:
         "logs/figures/overparam_regimes.log",
     benchmark:
         "benchmarks/figures/overparam_regimes.tsv"
     shell:
-        "python {SCRIPTS}/plot_planted.py regimes {params.studies} --out {output} > {log} 2>&1"
+        "python {params.script} regimes {params.studies} --out {output} > {log} 2>&1"
 
 
 rule planted_summary:
@@ -94,6 +113,7 @@ rule planted_summary:
         runs="results/planted/runs.parquet",
         summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
     params:
+        script=script("summarize_planted.py"),
         studies=lambda wildcards, input: study_args((k, v) for k, v in input.items() if k != "selected"),
         threshold=lookup(dpath="planted/threshold", within=config),
     log:
@@ -101,4 +121,4 @@ rule planted_summary:
     benchmark:
         "benchmarks/planted/summary.tsv"
     shell:
-        "python {SCRIPTS}/summarize_planted.py {params.studies} --selected-lr {input.selected} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} > {log} 2>&1"
+        "python {params.script} {params.studies} --selected-lr {input.selected} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} > {log} 2>&1"

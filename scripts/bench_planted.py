@@ -1,0 +1,128 @@
+#!/usr/bin/env python
+"""Speed of the planted-teacher trainer, in one process and one thread.
+
+Times an epoch (10,000 fresh samples, batch 10) of
+  (i)  the trainer of overparam.trainer (chunked SGD with hand-written gradients), and
+  (ii) a textbook PyTorch loop: a Dataset that draws one sample per __getitem__, a DataLoader
+       with batch 10, an nn.Module, autograd and torch.optim.SGD;
+measures this machine's single-thread matmul rate (float32, 1024^3) and from it the FLOP
+bound of the epoch: every multiply-add the SGD epoch needs (teacher labels, forward,
+gradients) at that rate. The last line printed is JSON.
+
+    python scripts/bench_planted.py --width 120 --epochs 1
+"""
+import argparse
+import json
+import time
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+
+from overparam.planted import init_student, make_teacher
+from overparam.threads import set_threads
+from overparam.trainer import train
+
+
+class PlantedSamples(Dataset):
+    """Textbook style: one fresh sample per index."""
+
+    def __init__(self, teacher, n_samples):
+        self.U0, self.V0, self.n = teacher.U0.float(), teacher.V0.float(), n_samples
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        x = torch.randn(self.V0.shape[0])
+        return x, self.U0 @ torch.relu(self.V0.T @ x)
+
+
+class Student(nn.Module):
+    def __init__(self, U, V):
+        super().__init__()
+        self.hidden = nn.Linear(V.shape[0], V.shape[1], bias=False)
+        self.out = nn.Linear(V.shape[1], U.shape[0], bias=False)
+        with torch.no_grad():
+            self.hidden.weight.copy_(V.T)
+            self.out.weight.copy_(U)
+
+    def forward(self, x):
+        return self.out(torch.relu(self.hidden(x)))
+
+
+def baseline_epoch(teacher, width, lr, batch_size, samples):
+    U, V = init_student(teacher, width, 0.1, seed=0)
+    model = Student(U, V)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    loader = DataLoader(PlantedSamples(teacher, samples), batch_size=batch_size)
+    t0 = time.perf_counter()
+    for x, y in loader:
+        loss = 0.5 * (model(x) - y).square().sum(1).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
+def matmul_gflops(size=1024, repeats=10):
+    A, B = torch.randn(size, size), torch.randn(size, size)
+    C = torch.empty(size, size)
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        torch.mm(A, B, out=C)
+        best = min(best, time.perf_counter() - t0)
+    return 2 * size**3 / best / 1e9
+
+
+def epoch_flops(D, n, r0, r, samples):
+    """Multiply-adds x 2 of one SGD epoch: teacher labels (2 D r0 + 2 r0 n per sample), forward
+    (2 D r + 2 r n), gradients (2 n r for dU, 2 n r for E U, 2 D r for dV)."""
+    return samples * (2 * D * r0 + 2 * r0 * n + 4 * D * r + 6 * r * n)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--width", type=int, default=120)
+    p.add_argument("--epochs", type=int, default=1, help="epochs timed for each method")
+    p.add_argument("--batch-size", type=int, default=10)
+    p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--D", type=int, default=150)
+    p.add_argument("--n", type=int, default=10)
+    p.add_argument("--r0", type=int, default=60)
+    p.add_argument("--samples-per-epoch", type=int, default=10_000)
+    a = p.parse_args(argv)
+    set_threads(1)
+    teacher = make_teacher(a.D, a.n, a.r0, seed=0)
+    kw = dict(width=a.width, lr=a.lr, batch_size=a.batch_size, init_scale=0.1,
+              samples_per_epoch=a.samples_per_epoch)
+
+    train(teacher, epochs=1, **kw)  # warm-up: allocator, BLAS kernels
+    t0 = time.perf_counter()
+    rows, _ = train(teacher, epochs=a.epochs, **kw)
+    trainer = (time.perf_counter() - t0) / a.epochs  # includes the exact objective each epoch
+    sgd_only = sum(r["seconds"] for r in rows[1:]) / a.epochs  # data + SGD steps
+
+    baseline_epoch(teacher, a.width, a.lr, a.batch_size, 200)  # warm-up
+    baseline = sum(baseline_epoch(teacher, a.width, a.lr, a.batch_size, a.samples_per_epoch)
+                   for _ in range(a.epochs)) / a.epochs
+
+    gflops = matmul_gflops()
+    flops = epoch_flops(a.D, a.n, a.r0, a.width, a.samples_per_epoch)
+    bound = flops / (gflops * 1e9)
+    out = dict(width=a.width, batch_size=a.batch_size, epochs=a.epochs,
+               trainer_s_per_epoch=trainer, trainer_sgd_s_per_epoch=sgd_only,
+               baseline_s_per_epoch=baseline, flop_bound_s_per_epoch=bound,
+               speedup_vs_baseline=baseline / trainer, trainer_over_bound=trainer / bound,
+               sgd_over_bound=sgd_only / bound, matmul_gflops=gflops, epoch_gflop=flops / 1e9,
+               torch=torch.__version__)
+    print(f"r={a.width}: trainer {trainer * 1e3:.1f} ms/epoch ({sgd_only * 1e3:.1f} ms without the exact "
+          f"objective), baseline {baseline * 1e3:.0f} ms/epoch, FLOP bound {bound * 1e3:.1f} ms/epoch "
+          f"at {gflops:.1f} GFLOP/s")
+    print(f"speed-up over the baseline {baseline / trainer:.1f}x; trainer / bound {trainer / bound:.2f}")
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from overparam.planted import Stream, init_student, make_teacher, population_objective
+from overparam.trainer import gradients, sgd_epoch, torch_epoch, train
+
+T = make_teacher(D=15, n=3, r0=5, seed=0)
+SMALL = dict(width=10, batch_size=10, samples_per_epoch=100, init_scale=0.5)
+
+
+def test_gradients_match_autograd():
+    U, V = init_student(T, 10, 1.0, seed=1, dtype=torch.float64)
+    X, Y = Stream(T, seed=2, dtype=torch.float64).draw(10)
+    obj, dU, dV = gradients(U, V, X, Y)
+    U.requires_grad_(True)
+    V.requires_grad_(True)
+    ref = 0.5 * (torch.relu(X @ V) @ U.T - Y).square().sum(1).mean()
+    ref.backward()
+    assert torch.allclose(obj, ref)
+    assert torch.allclose(dU, U.grad, atol=1e-12)
+    assert torch.allclose(dV, V.grad, atol=1e-12)
+
+
+@pytest.mark.parametrize("K", [1, 3, 5])
+def test_chunked_sgd_equals_textbook_sgd(K):
+    """The regrouped epoch gives the iterates of one-step-at-a-time SGD (float64)."""
+    U0, V0 = init_student(T, 10, 1.0, seed=1, dtype=torch.float64)
+    X, Y = Stream(T, seed=2, dtype=torch.float64).draw(15, 4)
+    U, V = U0.clone(), V0.clone()
+    residuals = []
+    for x, y in zip(X, Y):
+        _, dU, dV = gradients(U, V, x, y)
+        residuals.append(torch.relu(x @ V) @ U.T - y)
+        U, V = U - 0.05 * dU, V - 0.05 * dV
+    Uc, Vc = U0.numpy().copy(), V0.numpy().copy()
+    R = sgd_epoch(Uc, Vc, X.numpy(), Y.numpy(), 0.05, K)
+    np.testing.assert_allclose(R, torch.stack(residuals).numpy(), atol=1e-12)
+    np.testing.assert_allclose(Uc, U.numpy(), atol=1e-12)
+    np.testing.assert_allclose(Vc, V.numpy(), atol=1e-12)
+
+
+def test_torch_optimizer_path_equals_fused_sgd():
+    U0, V0 = init_student(T, 10, 1.0, seed=1, dtype=torch.float64)
+    X, Y = Stream(T, seed=2, dtype=torch.float64).draw(12, 5)
+    U, V = U0.clone(), V0.clone()
+    torch_epoch(U, V, X, Y, torch.optim.SGD([U, V], lr=0.05))
+    Uc, Vc = U0.numpy().copy(), V0.numpy().copy()
+    sgd_epoch(Uc, Vc, X.numpy(), Y.numpy(), 0.05, 4)
+    np.testing.assert_allclose(Uc, U.numpy(), atol=1e-12)
+    np.testing.assert_allclose(Vc, V.numpy(), atol=1e-12)
+
+
+def test_learning_rate_halves_every_50_epochs():
+    rows, status = train(T, lr=0.01, epochs=160, samples_per_epoch=10, batch_size=10, width=4)
+    lr = {r["epoch"]: r["lr"] for r in rows}
+    assert status == "ok"
+    assert lr[1] == lr[50] == 0.01
+    assert lr[51] == lr[100] == 0.005
+    assert lr[101] == lr[150] == 0.0025
+    assert lr[151] == lr[160] == 0.00125
+
+
+def test_mini_batches_are_fresh():
+    s = Stream(T, seed=0)
+    X1, Y1 = s.draw(50, 10)
+    X2, _ = s.draw(50, 10)
+    flat = torch.cat([X1, X2]).reshape(-1, T.D)
+    assert len(torch.unique(flat, dim=0)) == len(flat)  # no sample is ever repeated
+    assert torch.allclose(Y1, torch.relu(X1 @ T.V0.float()) @ T.U0.float().T, atol=1e-5)
+    X1b, _ = Stream(T, seed=0).draw(50, 10)
+    assert torch.equal(X1, X1b) and not torch.equal(X1, Stream(T, seed=1).draw(50, 10)[0])
+
+
+def test_streams_are_independent_of_each_other():
+    """Init does not depend on how much data was drawn, and the data not on the width."""
+    U1, _ = init_student(T, 10, 1.0, seed=3)
+    Stream(T, seed=3).draw(100, 10)
+    U2, _ = init_student(T, 10, 1.0, seed=3)
+    assert torch.equal(U1, U2)
+
+
+def test_init_scale_sets_the_variance():
+    U, V = init_student(make_teacher(200, 50, 10, 0), r=400, scale=0.1, seed=0, dtype=torch.float64)
+    assert math.isclose(float(U.var()), 0.1 / 400, rel_tol=0.05)
+    assert math.isclose(float(V.var()), 0.1 / 200, rel_tol=0.05)
+
+
+def test_same_seed_same_log():
+    a, _ = train(T, lr=0.05, epochs=3, seed=4, **SMALL)
+    b, _ = train(T, lr=0.05, epochs=3, seed=4, **SMALL)
+    c, _ = train(T, lr=0.05, epochs=3, seed=5, **SMALL)
+    def strip(rows):  # seconds is wall time; NaN marks epoch 0's missing batch average
+        return pd.DataFrame(rows).drop(columns="seconds")
+
+    assert strip(a).equals(strip(b))
+    assert not strip(a).equals(strip(c))
+
+
+def test_training_lowers_the_objective():
+    rows, status = train(T, lr=0.05, epochs=30, **SMALL)
+    assert status == "ok"
+    assert rows[-1]["population_objective"] < 0.2 * rows[0]["population_objective"]
+    # the mini-batch average tracks the exact objective
+    assert rows[-1]["batch_objective"] < 3 * rows[-2]["population_objective"] + 1e-3
+
+
+def test_adam_and_momentum_train():
+    for opt in ("adam", "momentum"):
+        rows, status = train(T, lr=1e-3 if opt == "adam" else 0.01, epochs=10, optimizer=opt, **SMALL)
+        assert status == "ok" and rows[-1]["population_objective"] < rows[0]["population_objective"]
+
+
+def test_diverging_lr_stops_with_status_diverged():
+    rows, status = train(T, lr=1e4, epochs=50, **SMALL)
+    assert status == "diverged"
+    assert len(rows) < 51
+    assert not math.isfinite(rows[-1]["batch_objective"]) or not math.isfinite(rows[-1]["population_objective"])
+    assert all(math.isfinite(r["population_objective"]) for r in rows[:-1])
+
+
+def test_batch_size_must_divide_epoch():
+    with pytest.raises(ValueError, match="batch_size=7"):
+        train(T, lr=0.1, epochs=1, width=4, batch_size=7, samples_per_epoch=100)
+
+
+def test_population_objective_logged_is_exact():
+    rows, _ = train(T, lr=0.05, epochs=0, **SMALL)
+    U, V = init_student(T, 10, 0.5, seed=0)
+    assert rows[0]["population_objective"] == population_objective(T, U, V)

@@ -1,0 +1,89 @@
+"""The real workflow in a subprocess: bad config, dry run, lint, and a tiny run to the figures."""
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import ROOT, TINY
+
+RUN_COLUMNS = {
+    "epoch", "samples", "lr", "batch_objective", "population_objective", "U_norm", "V_norm",
+    "seconds", "run_id", "status", "D", "n", "r0", "teacher_seed", "r", "r_over_r0", "lr0",
+    "batch_size", "epochs", "init_scale", "optimizer", "seed", "samples_per_epoch",
+    "halve_every", "prov_torch", "prov_git_commit", "prov_device", "prov_python",
+}
+
+
+def write_config(tmp_path, edit):
+    cfg = yaml.safe_load(TINY.read_text())
+    edit(cfg)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return path
+
+
+@pytest.mark.parametrize("edit, key", [
+    (lambda c: c["planted"]["lr_test"].update(epochs="twenty"), "epochs"),
+    (lambda c: c["planted"]["width_test"].update(lr=-0.1), "lr"),
+    (lambda c: c["planted"]["regimes"]["livni"].update(optimizer="lbfgs"), "optimizer"),
+    (lambda c: c["planted"].update(seedz=[0]), "seedz"),
+    (lambda c: c["planted"]["regimes"]["livni"].update(batch_size=30),
+     "planted.regimes.livni.batch_size"),
+])
+def test_bad_config_is_rejected_before_any_job(tmp_path, run_snakemake, edit, key):
+    bad = write_config(tmp_path, edit)
+    out = run_snakemake("--cores", "1", "--configfile", str(bad), "--directory", str(tmp_path), check=False)
+    assert out.returncode != 0
+    assert key in out.stderr + out.stdout
+    assert not (tmp_path / "results").exists()  # nothing ran
+
+
+def test_dry_run_of_default_config(run_snakemake, tmp_path):
+    out = run_snakemake("-n", "--directory", str(tmp_path), "--configfile", str(ROOT / "config.yaml"))
+    assert "planted_train" in out.stdout and "planted_select_lr" in out.stdout
+
+
+# The one finding the README explains: jobs run in the project's own environment, so rules
+# name no conda environment or container.
+EXPLAINED_LINTS = {"Specify a conda environment or container for each rule."}
+
+
+def test_lint_has_only_explained_findings(run_snakemake):
+    out = run_snakemake("--lint", check=False)
+    text = out.stdout + out.stderr
+    findings = {line.strip()[2:].rstrip(":") for line in text.splitlines() if line.startswith("    * ")}
+    assert findings <= EXPLAINED_LINTS, text
+
+
+@pytest.mark.workflow
+def test_tiny_workflow_end_to_end(tmp_path, run_snakemake):
+    run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path))
+    for name in ("lr_test", "overparam", "overparam_regimes"):
+        for ext in ("pdf", "png"):
+            f = tmp_path / "figures" / f"{name}.{ext}"
+            assert f.stat().st_size > 1000, f
+        assert (tmp_path / "figures" / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    runs = pd.read_parquet(tmp_path / "results/planted/runs.parquet")
+    assert RUN_COLUMNS <= set(runs.columns)
+    # 2 lrs x 2 seeds (lr test) + 2 widths x 2 seeds in width_test, paper (same files) and livni
+    assert runs.groupby("study")["run_id"].nunique().to_dict() == {
+        "lr_test": 4, "width_test": 4, "paper": 4, "livni": 4}
+    assert set(runs["status"]) == {"ok"}
+    assert runs["prov_git_commit"].notna().all()
+    # the width sweep used the eta the lr test selected
+    summary = pd.read_csv(tmp_path / "results/planted/summary.csv")
+    selected = summary["selected_lr"].iloc[0]
+    assert set(runs.loc[runs["study"] == "width_test", "lr0"]) == {selected}
+    check = pd.read_csv(tmp_path / "results/planted/teacher_check.csv")
+    assert len(check) == 3 and check["exact_expected_sq_norm"].nunique() == 1
+    # a second run has nothing to do
+    out = run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path), "-n")
+    assert "Nothing to be done" in out.stdout + out.stderr
+
+
+@pytest.mark.workflow
+def test_overparam_target_builds_only_what_it_needs(tmp_path, run_snakemake):
+    out = run_snakemake("-n", "--configfile", str(TINY), "--directory", str(tmp_path), "figures/overparam.pdf")
+    assert "planted_plot_regimes" not in out.stdout and "planted_summary" not in out.stdout
