@@ -11,7 +11,8 @@ PLANTED = config["planted"]
 
 # A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
 # length and schedule are study-wide (a change of them reruns the jobs: params trigger).
-PLANTED_RUN = "{optimizer}/init={init}/m={m}/lr={lr}/epochs={epochs}/r={r}/seed={seed}"
+# One job trains every seed of a sweep point (the seeds share its process and its products).
+PLANTED_POINT = "{optimizer}/init={init}/m={m}/lr={lr}/epochs={epochs}/r={r}"
 
 
 def script(name):
@@ -45,7 +46,7 @@ check_config(config)
 def planted_runs(setting, lr, widths):
     """Log paths of one sweep: `setting` holds optimizer, init_scale, batch_size, epochs."""
     return expand(
-        f"results/planted/runs/{PLANTED_RUN}.parquet",
+        f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
         optimizer=setting["optimizer"],
         init=num(setting["init_scale"]),
         m=setting["batch_size"],

@@ -8,7 +8,6 @@ wildcard_constraints:
     m=r"\d+",
     epochs=r"\d+",
     r=r"\d+",
-    seed=r"\d+",
 
 
 rule planted_check:
@@ -29,19 +28,24 @@ rule planted_check:
 
 rule planted_train:
     output:
-        f"results/planted/runs/{PLANTED_RUN}.parquet",
+        expand(
+            f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
+            seed=PLANTED["seeds"],
+            allow_missing=True,
+        ),
     params:
         script=script("train_planted.py"),
         teacher=lookup(dpath="planted/teacher", within=config),
         samples=lookup(dpath="planted/samples_per_epoch", within=config),
         halve=lookup(dpath="planted/halve_every", within=config),
+        seeds=lookup(dpath="planted/seeds", within=config),
     log:
-        f"logs/planted/runs/{PLANTED_RUN}.log",
+        f"logs/planted/runs/{PLANTED_POINT}.log",
     benchmark:
-        f"benchmarks/planted/runs/{PLANTED_RUN}.tsv"
+        f"benchmarks/planted/runs/{PLANTED_POINT}.tsv"
     threads: 1
     shell:
-        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.m} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seed {wildcards.seed} --threads {threads} --run-id {wildcards.optimizer}/init={wildcards.init}/m={wildcards.m}/lr={wildcards.lr}/epochs={wildcards.epochs}/r={wildcards.r}/seed={wildcards.seed} --out {output} > {log} 2>&1"
+        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.m} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --threads {threads} --out {output} > {log} 2>&1"
 
 
 checkpoint planted_select_lr:

@@ -1,9 +1,11 @@
 #!/usr/bin/env python
-"""Train one student on the planted teacher (problem V2(b)) and write its Parquet log.
+"""Train students on the planted teacher (problem V2(b)), one per seed, all with the same
+settings, and write one Parquet log per seed. The seeds train together (plain SGD stacks
+them), each with its own init and data stream: a seed's log is the same as when it runs alone.
 
 Example:
     python scripts/train_planted.py --width 120 --lr 0.1 --batch-size 10 --epochs 20 \
-        --init-scale 0.1 --seed 0 --out results/planted/runs/example.parquet
+        --init-scale 0.1 --seeds 0 1 --out run0.parquet run1.parquet
 """
 import argparse
 
@@ -26,30 +28,33 @@ def main(argv=None):
     p.add_argument("--init-scale", type=float, default=1.0,
                    help="student weight variance as a multiple of the teacher's")
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd")
-    p.add_argument("--seed", type=int, default=0, help="seed of the student init and data streams")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0],
+                   help="seeds of the student init and data streams, one run each")
     p.add_argument("--samples-per-epoch", type=int, default=10_000)
     p.add_argument("--halve-every", type=int, default=50, help="epochs between halvings of eta")
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--run-id", default=None, help="label stored in the log (default: --out)")
-    p.add_argument("--out", required=True, help="Parquet log to write")
+    p.add_argument("--out", nargs="+", required=True,
+                   help="Parquet log of each seed, in the order of --seeds (its path is the run_id)")
     a = p.parse_args(argv)
+    if len(a.out) != len(a.seeds):
+        p.error(f"{len(a.seeds)} seeds but {len(a.out)} --out paths")
 
     set_threads(a.threads)
     teacher = make_teacher(a.D, a.n, a.r0, a.teacher_seed)
-    rows, status = train(teacher, width=a.width, lr=a.lr, batch_size=a.batch_size, epochs=a.epochs,
-                         init_scale=a.init_scale, optimizer=a.optimizer, seed=a.seed,
-                         samples_per_epoch=a.samples_per_epoch, halve_every=a.halve_every)
-    params = dict(run_id=a.run_id or a.out, status=status, D=a.D, n=a.n, r0=a.r0,
-                  teacher_seed=a.teacher_seed, r=a.width, r_over_r0=a.width / a.r0, lr0=a.lr,
-                  batch_size=a.batch_size, epochs=a.epochs, init_scale=a.init_scale,
-                  optimizer=a.optimizer, seed=a.seed, samples_per_epoch=a.samples_per_epoch,
-                  halve_every=a.halve_every)
-    write_atomic(run_frame(rows, params, provenance("cpu", a.threads)), a.out)
-    last = rows[-1]
-    print(f"{status}: r={a.width} lr={a.lr:g} seed={a.seed} epoch {last['epoch']}: "
-          f"batch objective {last['batch_objective']:.3e}, population {last['population_objective']:.3e}, "
-          f"{sum(r['seconds'] for r in rows):.1f} s")
-
+    runs = train(teacher, width=a.width, lr=a.lr, batch_size=a.batch_size, epochs=a.epochs,
+                 init_scale=a.init_scale, optimizer=a.optimizer, seeds=a.seeds,
+                 samples_per_epoch=a.samples_per_epoch, halve_every=a.halve_every)
+    prov = provenance("cpu", a.threads)
+    for out, (seed, (rows, status)) in zip(a.out, runs.items()):
+        params = dict(run_id=out, status=status, D=a.D, n=a.n, r0=a.r0, teacher_seed=a.teacher_seed,
+                      r=a.width, r_over_r0=a.width / a.r0, lr0=a.lr, batch_size=a.batch_size,
+                      epochs=a.epochs, init_scale=a.init_scale, optimizer=a.optimizer, seed=seed,
+                      samples_per_epoch=a.samples_per_epoch, halve_every=a.halve_every)
+        write_atomic(run_frame(rows, params, prov), out)
+        last = rows[-1]
+        print(f"{status}: r={a.width} lr={a.lr:g} seed={seed} epoch {last['epoch']}: "
+              f"batch objective {last['batch_objective']:.3e}, population {last['population_objective']:.3e}, "
+              f"{sum(r['seconds'] for r in rows):.1f} s")
 
 if __name__ == "__main__":
     main()

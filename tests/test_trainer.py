@@ -6,10 +6,23 @@ import pytest
 import torch
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
-from overparam.trainer import gradients, sgd_epoch, torch_epoch, train
+from overparam.trainer import gradients, sgd_epoch, stack_epoch, torch_epoch, train
 
 T = make_teacher(D=15, n=3, r0=5, seed=0)
 SMALL = dict(width=10, batch_size=10, samples_per_epoch=100, init_scale=0.5)
+
+
+def train1(teacher, seed=0, **kw):
+    """One run: (rows, status)."""
+    return train(teacher, seeds=[seed], **kw)[seed]
+
+
+def chunked(U, V, X, Y, lr, K):
+    """sgd_epoch on one run: returns residuals (steps, m, n); U, V updated in place."""
+    U3, V3 = U[None], V[None]
+    Xb, Yb = stack_epoch([(X, Y)], K)
+    R = sgd_epoch(U3, V3, Xb, Yb, lr, K)
+    return R.reshape(X.shape[0], X.shape[1], -1)
 
 
 def test_gradients_match_autograd():
@@ -37,7 +50,7 @@ def test_chunked_sgd_equals_textbook_sgd(K):
         residuals.append(torch.relu(x @ V) @ U.T - y)
         U, V = U - 0.05 * dU, V - 0.05 * dV
     Uc, Vc = U0.numpy().copy(), V0.numpy().copy()
-    R = sgd_epoch(Uc, Vc, X.numpy(), Y.numpy(), 0.05, K)
+    R = chunked(Uc, Vc, X, Y, 0.05, K)
     np.testing.assert_allclose(R, torch.stack(residuals).numpy(), atol=1e-12)
     np.testing.assert_allclose(Uc, U.numpy(), atol=1e-12)
     np.testing.assert_allclose(Vc, V.numpy(), atol=1e-12)
@@ -49,13 +62,13 @@ def test_torch_optimizer_path_equals_fused_sgd():
     U, V = U0.clone(), V0.clone()
     torch_epoch(U, V, X, Y, torch.optim.SGD([U, V], lr=0.05))
     Uc, Vc = U0.numpy().copy(), V0.numpy().copy()
-    sgd_epoch(Uc, Vc, X.numpy(), Y.numpy(), 0.05, 4)
+    chunked(Uc, Vc, X, Y, 0.05, 4)
     np.testing.assert_allclose(Uc, U.numpy(), atol=1e-12)
     np.testing.assert_allclose(Vc, V.numpy(), atol=1e-12)
 
 
 def test_learning_rate_halves_every_50_epochs():
-    rows, status = train(T, lr=0.01, epochs=160, samples_per_epoch=10, batch_size=10, width=4)
+    rows, status = train1(T, lr=0.01, epochs=160, samples_per_epoch=10, batch_size=10, width=4)
     lr = {r["epoch"]: r["lr"] for r in rows}
     assert status == "ok"
     assert lr[1] == lr[50] == 0.01
@@ -90,9 +103,9 @@ def test_init_scale_sets_the_variance():
 
 
 def test_same_seed_same_log():
-    a, _ = train(T, lr=0.05, epochs=3, seed=4, **SMALL)
-    b, _ = train(T, lr=0.05, epochs=3, seed=4, **SMALL)
-    c, _ = train(T, lr=0.05, epochs=3, seed=5, **SMALL)
+    a, _ = train1(T, lr=0.05, epochs=3, seed=4, **SMALL)
+    b, _ = train1(T, lr=0.05, epochs=3, seed=4, **SMALL)
+    c, _ = train1(T, lr=0.05, epochs=3, seed=5, **SMALL)
     def strip(rows):  # seconds is wall time; NaN marks epoch 0's missing batch average
         return pd.DataFrame(rows).drop(columns="seconds")
 
@@ -101,7 +114,7 @@ def test_same_seed_same_log():
 
 
 def test_training_lowers_the_objective():
-    rows, status = train(T, lr=0.05, epochs=30, **SMALL)
+    rows, status = train1(T, lr=0.05, epochs=30, **SMALL)
     assert status == "ok"
     assert rows[-1]["population_objective"] < 0.2 * rows[0]["population_objective"]
     # the mini-batch average tracks the exact objective
@@ -110,12 +123,12 @@ def test_training_lowers_the_objective():
 
 def test_adam_and_momentum_train():
     for opt in ("adam", "momentum"):
-        rows, status = train(T, lr=1e-3 if opt == "adam" else 0.01, epochs=10, optimizer=opt, **SMALL)
+        rows, status = train1(T, lr=1e-3 if opt == "adam" else 0.01, epochs=10, optimizer=opt, **SMALL)
         assert status == "ok" and rows[-1]["population_objective"] < rows[0]["population_objective"]
 
 
 def test_diverging_lr_stops_with_status_diverged():
-    rows, status = train(T, lr=1e4, epochs=50, **SMALL)
+    rows, status = train1(T, lr=1e4, epochs=50, **SMALL)
     assert status == "diverged"
     assert len(rows) < 51
     assert not math.isfinite(rows[-1]["batch_objective"]) or not math.isfinite(rows[-1]["population_objective"])
@@ -124,10 +137,33 @@ def test_diverging_lr_stops_with_status_diverged():
 
 def test_batch_size_must_divide_epoch():
     with pytest.raises(ValueError, match="batch_size=7"):
-        train(T, lr=0.1, epochs=1, width=4, batch_size=7, samples_per_epoch=100)
+        train1(T, lr=0.1, epochs=1, width=4, batch_size=7, samples_per_epoch=100)
 
 
 def test_population_objective_logged_is_exact():
-    rows, _ = train(T, lr=0.05, epochs=0, **SMALL)
+    rows, _ = train1(T, lr=0.05, epochs=0, **SMALL)
     U, V = init_student(T, 10, 0.5, seed=0)
     assert rows[0]["population_objective"] == population_objective(T, U, V)
+
+
+def test_seeds_trained_together_equal_seeds_trained_alone():
+    """Stacking seeds shares the products' call cost but not their arithmetic: same bits."""
+    together = train(T, lr=0.05, epochs=3, seeds=[0, 1, 2], **SMALL)
+    for seed in (0, 2):
+        alone, _ = train1(T, lr=0.05, epochs=3, seed=seed, **SMALL)
+        cols = lambda rows: pd.DataFrame(rows).drop(columns="seconds")  # noqa: E731
+        assert cols(together[seed][0]).equals(cols(alone))
+
+
+def test_a_diverging_seed_does_not_stop_the_others():
+    kw = dict(lr=0.3, epochs=20, width=10, batch_size=10, samples_per_epoch=100, init_scale=4.0)
+    runs = train(T, seeds=range(6), **kw)
+    status = {s: st for s, (_, st) in runs.items()}
+    assert "diverged" in status.values() and "ok" in status.values(), status
+    for s, (rows, st) in runs.items():
+        if st == "ok":  # unaffected by its diverged neighbours: the same log as alone
+            assert len(rows) == 21
+            alone, _ = train1(T, seed=s, **kw)
+            assert pd.DataFrame(rows).drop(columns="seconds").equals(pd.DataFrame(alone).drop(columns="seconds"))
+        else:
+            assert len(rows) < 21 and all(math.isfinite(r["population_objective"]) for r in rows[:-1])

@@ -8,22 +8,24 @@ One step on a mini-batch (X, Y) of m fresh samples, with H = X V and A = relu(H)
 
 Why not autograd: at batch 10 every step is a handful of tiny matrix products, and graph
 bookkeeping plus per-call dispatch (about 5 us a call in torch, 3 in NumPy) cost more than
-the arithmetic. The plain-SGD epoch (`sgd_epoch`) is therefore compiled with Numba, runs on
-NumPy views of the torch tensors, and regroups the work of K consecutive steps so that the
-two products with the D-dimensional input run as large, efficient matrix products:
+the arithmetic. The plain-SGD epoch (`sgd_epoch`) therefore runs on NumPy arrays and
+regroups the work of K consecutive steps so that the two products with the D-dimensional
+input run as large, efficient matrix products:
 
     after s steps of a chunk V_s = V_c - (eta/m) sum_{j<s} X_j^T G_j,  so
     X_s V_s = X_s V_c - (eta/m) sum_{j<s} (X_s X_j^T) G_j.
 
-`P = X_chunk V_c` is one product per chunk, each step adds a small correction, and V takes
-the chunk's K updates in one product. This is the same SGD iterate sequence in exact
-arithmetic (the tests check it against the textbook loop). Other optimizers (momentum,
-Adam) take the same gradients through torch.optim, one step at a time.
+`P = X_chunk V_c` and the Gram matrix `X_chunk X_chunk^T` are one product each per chunk,
+each step adds a small correction, and V takes the chunk's K updates in one product. This
+is the same SGD iterate sequence in exact arithmetic (the tests check it against the
+textbook loop). The seeds of a sweep point train together, stacked along a leading axis,
+which shares the per-call cost among them without changing any run's arithmetic.
+Other optimizers (momentum, Adam) take the same gradients through torch.optim, one step at
+a time and one seed after the other.
 """
 import math
 import time
 
-import numba
 import numpy as np
 import torch
 from torch.optim.lr_scheduler import StepLR
@@ -35,7 +37,7 @@ OPTIMIZERS = {
     "momentum": lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9),
     "adam": lambda params, lr: torch.optim.Adam(params, lr=lr),
 }
-CHUNK_ROWS = 40  # samples per regrouped chunk: measured best for batch 10 at r = 120 to 480
+CHUNK_ROWS = 80  # samples per regrouped chunk: large enough for efficient matrix products
 
 
 def gradients(U, V, X, Y):
@@ -54,51 +56,46 @@ def chunk_steps(steps: int, batch_size: int) -> int:
     return max(k for k in range(1, steps + 1) if steps % k == 0 and (k == 1 or k * batch_size <= CHUNK_ROWS))
 
 
-@numba.njit(cache=True)
-def sgd_epoch(U, V, X, Y, lr, K):
-    """Plain SGD over batches X (steps, m, D), Y (steps, m, n), regrouped in chunks of K steps
-    (see the module docstring); updates U, V in place and returns every step's residuals.
-    Compiled: the elementwise work fuses into loops and each product is a direct BLAS call."""
-    steps, m, D = X.shape
-    n, r = U.shape
+def sgd_epoch(U: np.ndarray, V: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: float, K: int) -> np.ndarray:
+    """Plain SGD for S independent runs at once, regrouped in chunks of K steps (see the module
+    docstring). U (S, n, r) and V (S, D, r) are updated in place; X is (chunks, S, K*m, D) and
+    Y (chunks, K, S, m, n). Returns every step's residuals, (chunks, K, S, m, n).
+
+    Each product is a stacked matmul over the runs, so the per-call cost is shared by them
+    and every run gets exactly the arithmetic (and the bits) it would get alone."""
+    _, S, Km, D = X.shape
+    m = Km // K
+    _, n, r = U.shape
     c = lr / m
-    R = np.empty((steps, m, n), U.dtype)
-    P = np.empty((K * m, r), U.dtype)  # chunk inputs times V at the chunk's start
-    G = np.empty((K * m, r), U.dtype)  # m * dObj/dH of every step of the chunk
-    H = np.empty((m, r), U.dtype)
-    A = np.empty((m, r), U.dtype)
-    C = np.empty((m, r), U.dtype)
-    dU = np.empty((n, r), U.dtype)
-    dV = np.empty((D, r), U.dtype)
-    S_flat = np.empty(m * K * m, U.dtype)
-    for s0 in range(0, steps, K):
-        Xc = X[s0:s0 + K].reshape(K * m, D)
-        np.dot(Xc, V, P)
-        for t in range(K):
-            x, y, e = X[s0 + t], Y[s0 + t], R[s0 + t]
-            if t > 0:  # C = (x X_j^T) G_j summed over the chunk's earlier steps j
-                S = S_flat[: m * t * m].reshape(m, t * m)
-                np.dot(x, Xc[: t * m].T, S)
-                np.dot(S, G[: t * m], C)
-            else:
-                C[:] = 0.0
-            for i in range(m):
-                for j in range(r):
-                    h = P[t * m + i, j] - c * C[i, j]
-                    H[i, j] = h
-                    A[i, j] = max(h, 0.0)
-            np.dot(A, U.T, e)
+    f = U.dtype
+    R = np.empty((X.shape[0], K, S, m, n), f)
+    H, A = np.empty((S, m, r), f), np.empty((S, m, r), f)
+    dU, dV = np.empty_like(U), np.empty_like(V)
+    P = np.empty((S, Km, r), f)   # chunk inputs times V at the chunk's start
+    Sg = np.empty((S, Km, Km), f)  # -c times the chunk's Gram matrix
+    G = np.empty((S, Km, r), f)   # m * dObj/dH of every step of the chunk
+    # Views made once: slicing inside the loop would cost as much as the arithmetic.
+    rows = [slice(s * m, (s + 1) * m) for s in range(K)]
+    per_step = [(P[:, q], Sg[:, q, : s * m], G[:, : s * m], G[:, q]) for s, q in enumerate(rows)]
+    Ut = U.transpose(0, 2, 1)
+    for Xc, Rc, Yc in zip(X, R, Y):
+        np.matmul(Xc, V, out=P)
+        np.matmul(Xc, Xc.transpose(0, 2, 1), out=Sg)
+        Sg *= -c
+        for (p, s, g_before, g), e, y in zip(per_step, Rc, Yc):
+            np.matmul(s, g_before, out=H)  # effect of this chunk's earlier V updates
+            H += p
+            np.maximum(H, 0, out=A)
+            np.matmul(A, Ut, out=e)
             e -= y
-            g = G[t * m:(t + 1) * m]
-            np.dot(e, U, g)
-            for i in range(m):
-                for j in range(r):
-                    if H[i, j] <= 0.0:
-                        g[i, j] = 0.0
-            np.dot(e.T, A, dU)
-            U -= c * dU
-        np.dot(Xc.T, G, dV)
-        V -= c * dV
+            np.matmul(e, U, out=g)
+            g *= H > 0
+            np.matmul(e.transpose(0, 2, 1), A, out=dU)
+            dU *= c
+            U -= dU
+        np.matmul(Xc.transpose(0, 2, 1), G, out=dV)
+        dV *= c
+        V -= dV
     return R
 
 
@@ -115,42 +112,67 @@ def torch_epoch(U, V, X, Y, opt) -> torch.Tensor:
     return R
 
 
+def stack_epoch(draws, K):
+    """Per-run (X, Y) draws of shape (steps, m, D), (steps, m, n) -> sgd_epoch's layouts."""
+    steps, m, D = draws[0][0].shape
+    X = np.stack([x.numpy().reshape(steps // K, K * m, D) for x, _ in draws], axis=1)
+    Y = np.stack([y.numpy().reshape(steps // K, K, m, -1) for _, y in draws], axis=2)
+    return X, Y
+
+
 def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: int,
-          init_scale: float = 1.0, optimizer: str = "sgd", seed: int = 0,
+          init_scale: float = 1.0, optimizer: str = "sgd", seeds=(0,),
           samples_per_epoch: int = 10_000, halve_every: int = 50, chunked: bool = True):
-    """Train one student; returns (rows, status): one dict per epoch (epoch 0 is the
-    initialization) and 'ok', or 'diverged' when the objective became NaN or inf (the run
-    stops there, its rows so far are kept)."""
+    """Train one student per seed, all with the same settings. Returns {seed: (rows, status)}:
+    one dict per epoch (epoch 0 is the initialization) and 'ok', or 'diverged' once the
+    objective became NaN or inf (that run's log stops there; the others go on). Each seed
+    has its own init and data stream, so a run's log does not depend on the other seeds."""
     if samples_per_epoch % batch_size:
         raise ValueError(f"batch_size={batch_size} must divide samples_per_epoch={samples_per_epoch}")
     steps = samples_per_epoch // batch_size
     K = chunk_steps(steps, batch_size) if chunked else 1
-    U, V = init_student(teacher, width, init_scale, seed)
-    stream = Stream(teacher, seed)
-    opt = OPTIMIZERS[optimizer]([U, V], lr)
-    sched = StepLR(opt, step_size=halve_every, gamma=0.5)  # eta halves every `halve_every` epochs
+    seeds = list(seeds)
+    students = [init_student(teacher, width, init_scale, s) for s in seeds]
+    streams = [Stream(teacher, s) for s in seeds]
+    if optimizer == "sgd":  # the seeds train together: U, V stacked, each run a view of them
+        U = np.stack([u.numpy() for u, _ in students])
+        V = np.stack([v.numpy() for _, v in students])
+        students = [(torch.from_numpy(U[i]), torch.from_numpy(V[i])) for i in range(len(seeds))]
+        opts = [torch.optim.SGD([torch.from_numpy(U), torch.from_numpy(V)], lr=lr)]
+    else:
+        opts = [OPTIMIZERS[optimizer]([u, v], lr) for u, v in students]
+    # eta halves every `halve_every` epochs; for fused SGD the optimizer only carries the rate
+    scheds = [StepLR(o, step_size=halve_every, gamma=0.5) for o in opts]
 
-    def row(epoch, lr_now, batch_obj, seconds):
+    def row(i, epoch, lr_now, batch_obj, seconds):
+        u, v = students[i]
         return dict(epoch=epoch, samples=epoch * samples_per_epoch, lr=lr_now,
-                    batch_objective=batch_obj, population_objective=population_objective(teacher, U, V),
-                    U_norm=float(U.norm()), V_norm=float(V.norm()), seconds=seconds)
+                    batch_objective=batch_obj, population_objective=population_objective(teacher, u, v),
+                    U_norm=float(u.norm()), V_norm=float(v.norm()), seconds=seconds)
 
-    rows = [row(0, float("nan"), float("nan"), 0.0)]
-    status = "ok"
+    logs = {i: [row(i, 0, float("nan"), float("nan"), 0.0)] for i in range(len(seeds))}
+    status = {i: "ok" for i in range(len(seeds))}
     with torch.no_grad(), np.errstate(all="ignore"):  # overflow is detected below, not warned
         for epoch in range(1, epochs + 1):
             t0 = time.perf_counter()
-            lr_now = opt.param_groups[0]["lr"]
-            X, Y = stream.draw(steps, batch_size)
+            lr_now = opts[0].param_groups[0]["lr"]
+            draws = [st.draw(steps, batch_size) for st in streams]
             if optimizer == "sgd":
-                R = torch.from_numpy(sgd_epoch(U.numpy(), V.numpy(), X.numpy(), Y.numpy(), lr_now, K))
-                opt.step()  # no gradients are set, so this only keeps the scheduler's bookkeeping in order
+                R = sgd_epoch(U, V, *stack_epoch(draws, K), lr_now, K)
+                # each run's sum over its own contiguous copy: the same bits as when it trains alone
+                sq = [np.square(np.ascontiguousarray(R[:, :, i]), dtype=np.float64).sum() for i in range(len(seeds))]
+                opts[0].step()  # no gradients are set: this only keeps the scheduler's bookkeeping
             else:
-                R = torch_epoch(U, V, X, Y, opt)
-            batch_obj = 0.5 * float(R.double().square().sum()) / samples_per_epoch
-            rows.append(row(epoch, lr_now, batch_obj, time.perf_counter() - t0))
-            if not (math.isfinite(batch_obj) and math.isfinite(rows[-1]["population_objective"])):
-                status = "diverged"
+                sq = [float(torch_epoch(u, v, x, y, o).double().square().sum())
+                      for (u, v), (x, y), o in zip(students, draws, opts)]
+            seconds = (time.perf_counter() - t0) / len(seeds)  # per run: the seeds share the work
+            for i in [i for i in status if status[i] == "ok"]:
+                logs[i].append(row(i, epoch, lr_now, 0.5 * float(sq[i]) / samples_per_epoch, seconds))
+                if not (math.isfinite(logs[i][-1]["batch_objective"])
+                        and math.isfinite(logs[i][-1]["population_objective"])):
+                    status[i] = "diverged"
+            if all(s == "diverged" for s in status.values()):
                 break
-            sched.step()
-    return rows, status
+            for s in scheds:
+                s.step()
+    return {seed: (logs[i], status[i]) for i, seed in enumerate(seeds)}
