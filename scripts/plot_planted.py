@@ -31,7 +31,8 @@ def main(argv=None):
     runs["r/r0"] = runs["r_over_r0"].map("{:g}".format)
     hue = "eta" if a.kind == "lr" else "r/r0"
     panels = list(dict.fromkeys(runs["study"]))
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4), squeeze=False)
+    # each panel its own y range: regimes differ by orders of magnitude
     for ax, study in zip(axes[0], panels):
         df = runs[runs["study"] == study]
         first = df.iloc[0]

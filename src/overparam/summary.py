@@ -3,9 +3,14 @@ import numpy as np
 import pandas as pd
 
 
+RUN = ["study", "run_id"]  # a run shared by two studies is counted in each
+
+
 def final_rows(runs: pd.DataFrame) -> pd.DataFrame:
-    """The last logged epoch of every run (diverged runs end early)."""
-    return runs.sort_values("epoch").groupby("run_id", sort=False).tail(1)
+    """The last logged epoch of every run of every study (diverged runs end early)."""
+    if "study" not in runs:
+        runs = runs.assign(study="")
+    return runs.sort_values("epoch", kind="stable").groupby(RUN, sort=False).tail(1)
 
 
 def select_lr(runs: pd.DataFrame) -> tuple[float, pd.DataFrame]:
@@ -26,14 +31,13 @@ def select_lr(runs: pd.DataFrame) -> tuple[float, pd.DataFrame]:
 def epochs_to(runs: pd.DataFrame, threshold: float, column: str = "population_objective") -> pd.Series:
     """First epoch at which each run's `column` is at or below `threshold` (NaN if never)."""
     hit = runs[runs[column] <= threshold]
-    first = hit.groupby("run_id")["epoch"].min()
-    return first.reindex(runs["run_id"].unique())
+    return hit.groupby(RUN)["epoch"].min()
 
 
 def width_summary(runs: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """Per study and width: final objectives over seeds and epochs to reach `threshold`."""
-    last = final_rows(runs).set_index("run_id")
-    last["epochs_to_threshold"] = epochs_to(runs, threshold)
+    last = final_rows(runs).set_index(RUN)
+    last["epochs_to_threshold"] = epochs_to(runs, threshold)  # aligned on (study, run_id); NaN: never
     keys = ["study", "optimizer", "init_scale", "batch_size", "lr0", "epochs", "r", "r_over_r0"]
     out = (last.groupby(keys).agg(
         seeds=("seed", "nunique"),
