@@ -14,6 +14,8 @@ validate(config, "schemas/config.schema.yaml")
 
 include: "rules/common.smk"
 include: "rules/planted.smk"
+include: "rules/sumrelu.smk"
+include: "rules/spurious.smk"
 
 
 rule all:
@@ -21,4 +23,7 @@ rule all:
         PLANTED_FIGURES,
         "results/planted/summary.csv",
         "results/planted/teacher_check.parquet",
+        SUMRELU_FIGURES,
+        "results/sumrelu/summary.csv",
+        "figures/spurious_minima.pdf",
     default_target: True

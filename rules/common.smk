@@ -20,6 +20,11 @@ def script(name):
     return str(Path(workflow.basedir, "scripts", name))
 
 
+def repo_path(path):
+    """A relative path from config.yaml, read relative to the workflow's own folder."""
+    return str(Path(workflow.basedir, path))
+
+
 def num(x):
     """A number as it appears in paths: 0.1, 0.0001, 1e-05."""
     return f"{float(x):g}"
@@ -38,6 +43,13 @@ def check_config(cfg):
             raise ValueError(
                 f"config {key}={m} must divide planted.samples_per_epoch={p['samples_per_epoch']}"
             )
+    q = cfg["spurious"]
+    if q["k_min"] > q["k_max"]:
+        raise ValueError(f"config spurious.k_min={q['k_min']} is above spurious.k_max={q['k_max']}")
+    s = cfg["sumrelu"]
+    missing = sorted(set(s["curve_ms"]) - set(s["ms"]))
+    if missing:
+        raise ValueError(f"config sumrelu.curve_ms has widths {missing} that sumrelu.ms does not list")
 
 
 check_config(config)
@@ -95,3 +107,39 @@ def study_args(groups):
 PLANTED_FIGURES = expand(
     "figures/{name}.pdf", name=["lr_test", "overparam", "overparam_regimes"]
 )
+SUMRELU_FIGURES = ["figures/sumrelu.pdf", "figures/sumrelu_vs_m.pdf"]
+
+
+SUMRELU = config["sumrelu"]
+# One job trains every seed of one width m; the path names every setting of the run.
+SUMRELU_RUN = (
+    "results/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}"
+)
+
+
+def sumrelu_runs(name, ms=None):
+    """Paths of `name` (log.parquet or weights.parquet) for widths `ms` (default: the sweep)."""
+    return expand(
+        f"{SUMRELU_RUN}/{name}",
+        d=SUMRELU["d"],
+        m=ms or SUMRELU["ms"],
+        c=num(SUMRELU["lr_times_m"]),
+        batch=SUMRELU["batch_size"],
+        iters=SUMRELU["iterations"],
+        seeds=SUMRELU["seeds"],
+    )
+
+
+SPURIOUS = config["spurious"]
+SPURIOUS_CELL = "results/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/cap={cap}/cell.parquet"
+
+
+def spurious_cells():
+    """Every cell (k, n) of the grid: n = k, and n = k + 1 below k_max."""
+    q = SPURIOUS
+    pairs = [(k, k) for k in range(q["k_min"], q["k_max"] + 1)]
+    pairs += [(k, k + 1) for k in range(q["k_min"], q["k_max"])]
+    return [
+        SPURIOUS_CELL.format(k=k, n=n, runs=q["runs"], lr=num(q["lr"]), tol=num(q["tol"]), cap=q["max_iterations"])
+        for k, n in pairs
+    ]

@@ -60,7 +60,7 @@ def test_lint_has_only_explained_findings(run_snakemake):
 @pytest.mark.workflow
 def test_tiny_workflow_end_to_end(tmp_path, run_snakemake):
     run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path))
-    for name in ("lr_test", "overparam", "overparam_regimes"):
+    for name in ("lr_test", "overparam", "overparam_regimes", "sumrelu", "sumrelu_vs_m", "spurious_minima"):
         for ext in ("pdf", "png"):
             f = tmp_path / "figures" / f"{name}.{ext}"
             assert f.stat().st_size > 1000, f
@@ -78,6 +78,17 @@ def test_tiny_workflow_end_to_end(tmp_path, run_snakemake):
     assert set(runs.loc[runs["study"] == "width_test", "lr0"]) == {selected}
     check = pd.read_csv(tmp_path / "results/planted/teacher_check.csv")
     assert len(check) == 3 and check["exact_expected_sq_norm"].nunique() == 1
+    # sum-of-ReLUs study: every width of the tiny sweep, every seed, with its solution's shape
+    sr = pd.read_parquet(tmp_path / "results/sumrelu/runs.parquet")
+    assert sorted(sr["m"].unique()) == [4, 5, 8] and sr.groupby("m").size().eq(3).all()
+    assert {"final_exact_loss", "final_mc_loss", "stuck", "directions_covered", "unaligned_neurons"} <= set(sr.columns)
+    table = pd.read_csv(tmp_path / "results/sumrelu/summary.csv")
+    assert table["stuck_ci_low"].le(table["stuck_fraction"]).all()
+    weights = pd.read_parquet(next((tmp_path / "results/sumrelu").rglob("weights.parquet")))
+    assert len(weights["w"].iloc[0]) == 4
+    spurious = pd.read_csv(tmp_path / "results/spurious/spurious_table.csv")
+    assert sorted(zip(spurious["k"], spurious["n"])) == [(3, 3), (3, 4), (4, 4)]
+    assert spurious["runs"].eq(8).all()
     # a second run has nothing to do
     out = run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path), "-n")
     assert "Nothing to be done" in out.stdout + out.stderr

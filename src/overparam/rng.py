@@ -2,7 +2,7 @@
 import numpy as np
 import torch
 
-STREAMS = {"teacher": 0, "init": 1, "data": 2}
+STREAMS = {"teacher": 0, "init": 1, "data": 2, "eval": 3}
 
 
 def generator(seed: int, stream: str) -> torch.Generator:

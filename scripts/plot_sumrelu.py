@@ -1,0 +1,89 @@
+#!/usr/bin/env python
+"""Figures of the sum-of-ReLUs study (problem L1.2).
+
+    curves   f(W) against iterations for the given widths: the exact population loss (median
+             over seeds, range as a band) and the Monte-Carlo estimate (dashed median)
+    vs_m     against the width m: the fraction of stuck runs (95% Wilson interval), every
+             run's final loss, and the iterations to reach the threshold
+"""
+import argparse
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+from overparam.logs import read_runs
+from overparam.plots import save
+
+
+def curves(log: pd.DataFrame, out: str):
+    log = log[log["iteration"] > 0].copy()
+    log["m"] = log["m"].astype(str)
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    sns.lineplot(data=log, x="iteration", y="exact_loss", hue="m", estimator="median",
+                 errorbar=("pi", 100), palette="viridis", ax=ax)
+    sns.lineplot(data=log, x="iteration", y="mc_loss", hue="m", estimator="median", errorbar=None,
+                 palette="viridis", linestyle="--", legend=False, ax=ax)
+    ax.set_yscale("log")
+    ax.set_ylabel("f(W) = E (y - h)^2")
+    first = log.iloc[0]
+    ax.set_title(f"d={first['d']}, eta={first['lr_times_m']:g}/m, batch {first['batch_size']}; "
+                 f"{log['seed'].nunique()} seeds\nsolid: exact (median, range), dashed: Monte Carlo "
+                 f"({first['mc_samples']:,} samples)", fontsize=8)
+    fig.tight_layout()
+    save(fig, out)
+
+
+def width_axis(ax, ms):
+    """Log-scaled width axis labelled at the widths that ran."""
+    ax.set_xscale("log")
+    ticks = [m for i, m in enumerate(sorted(ms)) if i == 0 or m >= 1.25 * sorted(ms)[i - 1]]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FixedFormatter([str(m) for m in ticks]))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("student width m")
+
+
+def vs_m(runs: pd.DataFrame, summary: pd.DataFrame, out: str):
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    ax = axes[0]
+    ax.errorbar(summary["m"], summary["stuck_fraction"],
+                yerr=[summary["stuck_fraction"] - summary["stuck_ci_low"],
+                      summary["stuck_ci_high"] - summary["stuck_fraction"]], marker="o", capsize=3)
+    ax.set_ylabel("fraction of runs stuck")
+    ax.set_title(f"final exact loss > {summary['threshold'].iloc[0]:g} (95% Wilson interval)", fontsize=9)
+    ax = axes[1]
+    sns.stripplot(data=runs, x="m", y="final_exact_loss", hue="stuck", native_scale=True, log_scale=(True, True),
+                  jitter=0.08, size=3, palette={True: "tab:red", False: "tab:blue"}, ax=ax)
+    ax.axhline(summary["threshold"].iloc[0], color="gray", linestyle=":")
+    ax.set_ylabel("final exact loss, every run")
+    ax = axes[2]
+    reached = runs.dropna(subset=["iterations_to_threshold"])
+    sns.lineplot(data=reached, x="m", y="iterations_to_threshold", estimator="median",
+                 errorbar=("pi", 50), marker="o", ax=ax)
+    for ax in axes:
+        width_axis(ax, summary["m"])
+    ax.set_ylabel("iterations to the threshold\n(runs that reached it; median, IQR)")
+    d, n = runs["d"].iloc[0], runs.groupby("m").size().min()
+    fig.suptitle(f"Sum-of-ReLUs teacher, d={d}; {n} seeds per m", fontsize=9)
+    fig.tight_layout()
+    save(fig, out)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("kind", choices=["curves", "vs_m"])
+    p.add_argument("--logs", nargs="+", help="training logs (curves)")
+    p.add_argument("--runs", help="per-run table (vs_m)")
+    p.add_argument("--summary", help="per-m table (vs_m)")
+    p.add_argument("--out", required=True)
+    a = p.parse_args(argv)
+    if a.kind == "curves":
+        curves(read_runs(a.logs), a.out)
+    else:
+        vs_m(pd.read_parquet(a.runs), pd.read_csv(a.summary), a.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Tables of the sum-of-ReLUs study, from its logs."""
+import numpy as np
+import pandas as pd
+
+
+def wilson(k, n, z: float = 1.96):
+    """95% Wilson score interval of a binomial proportion k/n (works at k = 0 and k = n)."""
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def per_run(log: pd.DataFrame, weights: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """One row per (m, seed): final exact, Monte-Carlo and mini-batch losses, `stuck` (final
+    exact loss above `threshold`), first logged iteration at or below it, and the solution's
+    shape (aligned, unaligned and vanished neurons, teacher directions covered)."""
+    last = log.sort_values("iteration").groupby(["m", "seed"]).tail(1)
+    hit = log[log["exact_loss"] <= threshold].groupby(["m", "seed"])["iteration"].min()
+    out = last.set_index(["m", "seed"])[["exact_loss", "mc_loss", "batch_loss", "iteration", "lr",
+                                         "batch_size", "d"]]
+    out = out.rename(columns={"exact_loss": "final_exact_loss", "mc_loss": "final_mc_loss",
+                              "batch_loss": "final_batch_loss", "iteration": "iterations"})
+    out["iterations_to_threshold"] = hit
+    out["stuck"] = out["final_exact_loss"] > threshold
+    out["threshold"] = threshold
+    shape = (weights.groupby(["m", "seed"])[["aligned_neurons", "unaligned_neurons", "dead_neurons",
+                                             "directions_covered", "directions_shared", "max_mass_error"]]
+             .first())
+    return out.join(shape).reset_index()
+
+
+def per_m(runs: pd.DataFrame) -> pd.DataFrame:
+    g = runs.groupby("m")
+    t = pd.DataFrame({
+        "runs": g.size(),
+        "stuck": g["stuck"].sum(),
+        "final_loss_median": g["final_exact_loss"].median(),
+        "final_loss_q10": g["final_exact_loss"].quantile(0.1),
+        "final_loss_q90": g["final_exact_loss"].quantile(0.9),
+        "iterations_to_threshold_median": g["iterations_to_threshold"].median(),
+    })
+    t["stuck_fraction"] = t["stuck"] / t["runs"]
+    t["stuck_ci_low"], t["stuck_ci_high"] = wilson(t["stuck"], t["runs"])
+    stuck = runs[runs["stuck"]].groupby("m")
+    for col in ("final_exact_loss", "directions_covered", "unaligned_neurons", "dead_neurons", "directions_shared"):
+        t[f"stuck_mean_{col}"] = stuck[col].mean()
+    ok = runs[~runs["stuck"]].groupby("m")
+    t["converged_mean_max_mass_error"] = ok["max_mass_error"].mean()
+    t["threshold"] = runs["threshold"].iloc[0]
+    return t.reset_index()
