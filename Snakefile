@@ -16,6 +16,7 @@ include: "rules/common.smk"
 include: "rules/planted.smk"
 include: "rules/sumrelu.smk"
 include: "rules/spurious.smk"
+include: "rules/theory.smk"
 
 
 rule all:
@@ -26,4 +27,5 @@ rule all:
         SUMRELU_FIGURES,
         "results/sumrelu/summary.csv",
         "figures/spurious_minima.pdf",
+        THEORY_OUTPUTS,
     default_target: True

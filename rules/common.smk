@@ -108,6 +108,9 @@ PLANTED_FIGURES = expand(
     "figures/{name}.pdf", name=["lr_test", "overparam", "overparam_regimes"]
 )
 SUMRELU_FIGURES = ["figures/sumrelu.pdf", "figures/sumrelu_vs_m.pdf"]
+THEORY_OUTPUTS = expand("results/theory/{check}.parquet", check=["v1a", "v1b", "v1c"]) + expand(
+    "figures/theory_{check}.pdf", check=["l4", "l51"]
+)
 
 
 SUMRELU = config["sumrelu"]

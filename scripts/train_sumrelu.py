@@ -40,9 +40,11 @@ def main(argv=None):
                   iterations_total=a.iterations, log_every=a.log_every, mc_samples=a.mc_samples)
     prov = provenance("cpu", a.threads)
     write_atomic(run_frame(rows, params, prov), a.log_out)
-    neurons, runs = describe(W)
-    neurons = neurons.merge(runs, on="run").rename(columns={"run": "seed"})
-    write_atomic(run_frame(neurons.to_dict("records"), params, prov), a.weights_out)
+    neurons, _ = describe(W)  # raw weights plus per-neuron facts; runs are described in the summary
+    neurons = neurons[["run", "neuron", "w", "norm", "best_teacher", "best_cos", "worst_cos"]]
+    neurons["run"] = neurons["run"].map(dict(enumerate(range(a.seeds))))
+    write_atomic(run_frame(neurons.rename(columns={"run": "seed"}).to_dict("records"), params, prov),
+                 a.weights_out)
     final = [r["exact_loss"] for r in rows if r["iteration"] == a.iterations]
     print(f"m={a.m}: {a.seeds} runs, final exact loss min {min(final):.2e} max {max(final):.2e}, "
           f"{sum(r['seconds'] for r in rows) * a.seeds:.1f} s of training")

@@ -60,7 +60,8 @@ def test_lint_has_only_explained_findings(run_snakemake):
 @pytest.mark.workflow
 def test_tiny_workflow_end_to_end(tmp_path, run_snakemake):
     run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path))
-    for name in ("lr_test", "overparam", "overparam_regimes", "sumrelu", "sumrelu_vs_m", "spurious_minima"):
+    for name in ("lr_test", "overparam", "overparam_regimes", "sumrelu", "sumrelu_vs_m", "spurious_minima",
+                 "theory_l4", "theory_l51"):
         for ext in ("pdf", "png"):
             f = tmp_path / "figures" / f"{name}.{ext}"
             assert f.stat().st_size > 1000, f
@@ -81,7 +82,7 @@ def test_tiny_workflow_end_to_end(tmp_path, run_snakemake):
     # sum-of-ReLUs study: every width of the tiny sweep, every seed, with its solution's shape
     sr = pd.read_parquet(tmp_path / "results/sumrelu/runs.parquet")
     assert sorted(sr["m"].unique()) == [4, 5, 8] and sr.groupby("m").size().eq(3).all()
-    assert {"final_exact_loss", "final_mc_loss", "stuck", "directions_covered", "unaligned_neurons"} <= set(sr.columns)
+    assert {"final_exact_loss", "final_mc_loss", "stuck", "directions_covered", "anti_aligned_neurons"} <= set(sr.columns)
     table = pd.read_csv(tmp_path / "results/sumrelu/summary.csv")
     assert table["stuck_ci_low"].le(table["stuck_fraction"]).all()
     weights = pd.read_parquet(next((tmp_path / "results/sumrelu").rglob("weights.parquet")))
@@ -89,6 +90,10 @@ def test_tiny_workflow_end_to_end(tmp_path, run_snakemake):
     spurious = pd.read_csv(tmp_path / "results/spurious/spurious_table.csv")
     assert sorted(zip(spurious["k"], spurious["n"])) == [(3, 3), (3, 4), (4, 4)]
     assert spurious["runs"].eq(8).all()
+    v1b = pd.read_parquet(tmp_path / "results/theory/v1b.parquet")
+    assert set(v1b["lam"]) == {0.0, 0.3} and v1b["steps"].eq(300).all()
+    for check in ("v1a", "v1c", "l4", "l51"):
+        assert len(pd.read_parquet(tmp_path / f"results/theory/{check}.parquet")) > 0
     # a second run has nothing to do
     out = run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path), "-n")
     assert "Nothing to be done" in out.stdout + out.stderr

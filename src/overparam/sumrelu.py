@@ -117,13 +117,14 @@ def sgd(d: int, m: int, seeds, *, lr: float, batch_size: int, iterations: int, l
     return rows, torch.from_numpy(W).double()
 
 
-def describe(W: torch.Tensor, align: float = 0.99, dead: float = 0.05):
+def describe(W: torch.Tensor, align: float = 0.95, anti: float = -0.7, dead: float = 0.05):
     """What a final solution looks like, per neuron and per run (teacher V = I_d).
 
-    A neuron is aligned with teacher direction e_i when its cosine with e_i exceeds `align`;
-    at a global minimum every neuron is aligned or has vanished, and the norms aligned with
-    each e_i sum to 1 (relu(a x_i) = a relu(x_i)). `dead`: norm below which a neuron has
-    vanished (it contributes almost nothing)."""
+    A neuron is aligned with teacher direction e_i when its cosine with e_i exceeds `align`,
+    anti-aligned when its cosine with some e_i is below `anti` (it points away from a
+    teacher neuron), and vanished when its norm is below `dead`. At a global minimum every
+    neuron is aligned or vanished, and the norms aligned with each e_i sum to 1
+    (relu(a x_i) = a relu(x_i)): `max_mass_error` measures how far a run is from that."""
     import pandas as pd
 
     S, m, d = W.shape
@@ -133,21 +134,26 @@ def describe(W: torch.Tensor, align: float = 0.99, dead: float = 0.05):
     neurons = pd.DataFrame({
         "run": torch.arange(S).repeat_interleave(m).numpy(), "neuron": torch.arange(m).repeat(S).numpy(),
         "norm": norm.flatten().numpy(), "best_teacher": best.flatten().numpy(),
-        "best_cos": best_cos.flatten().numpy(),
+        "best_cos": best_cos.flatten().numpy(), "worst_cos": cos.min(-1).values.flatten().numpy(),
         "w": list(W.reshape(S * m, d).numpy()),
     })
-    neurons["aligned"] = (neurons["best_cos"] > align) & (neurons["norm"] >= dead)
     neurons["dead"] = neurons["norm"] < dead
-    mass = (neurons[neurons["aligned"]].groupby(["run", "best_teacher"])["norm"].sum()
+    neurons["aligned"] = (neurons["best_cos"] > align) & ~neurons["dead"]
+    neurons["anti_aligned"] = (neurons["worst_cos"] < anti) & ~neurons["dead"]
+    on = neurons[neurons["aligned"]]
+    mass = (on.groupby(["run", "best_teacher"])["norm"].sum()
             .unstack(fill_value=0.0).reindex(index=range(S), columns=range(d), fill_value=0.0))
+    by_run = neurons.groupby("run")
     runs = pd.DataFrame({
         "run": range(S),
-        "aligned_neurons": neurons.groupby("run")["aligned"].sum().values,
-        "dead_neurons": neurons.groupby("run")["dead"].sum().values,
-        "unaligned_neurons": (~neurons["aligned"] & ~neurons["dead"]).groupby(neurons["run"]).sum().values,
+        "aligned_neurons": by_run["aligned"].sum().values,
+        "anti_aligned_neurons": by_run["anti_aligned"].sum().values,
+        "dead_neurons": by_run["dead"].sum().values,
+        "other_neurons": (~(neurons["aligned"] | neurons["anti_aligned"] | neurons["dead"]))
+        .groupby(neurons["run"]).sum().values,
         "directions_covered": (mass > 0).sum(axis=1).values,  # teacher directions with an aligned neuron
-        "directions_shared": (neurons[neurons["aligned"]].groupby(["run", "best_teacher"]).size() > 1)
-        .groupby("run").sum().reindex(range(S), fill_value=0).values,
+        "directions_shared": on.groupby(["run", "best_teacher"]).size().gt(1).groupby("run").sum()
+        .reindex(range(S), fill_value=0).values,
         "max_mass_error": (mass - 1.0).abs().max(axis=1).values,  # 0 at a global minimum
     })
     return neurons, runs

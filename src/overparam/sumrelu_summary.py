@@ -1,6 +1,9 @@
 """Tables of the sum-of-ReLUs study, from its logs."""
 import numpy as np
 import pandas as pd
+import torch
+
+from .sumrelu import describe
 
 
 def wilson(k, n, z: float = 1.96):
@@ -25,10 +28,11 @@ def per_run(log: pd.DataFrame, weights: pd.DataFrame, threshold: float) -> pd.Da
     out["iterations_to_threshold"] = hit
     out["stuck"] = out["final_exact_loss"] > threshold
     out["threshold"] = threshold
-    shape = (weights.groupby(["m", "seed"])[["aligned_neurons", "unaligned_neurons", "dead_neurons",
-                                             "directions_covered", "directions_shared", "max_mass_error"]]
-             .first())
-    return out.join(shape).reset_index()
+    shapes = []
+    for (m, seed), w in weights.sort_values("neuron").groupby(["m", "seed"]):
+        _, run = describe(torch.from_numpy(np.stack(w["w"].to_list()))[None])
+        shapes.append(run.drop(columns="run").assign(m=m, seed=seed))
+    return out.join(pd.concat(shapes).set_index(["m", "seed"])).reset_index()
 
 
 def per_m(runs: pd.DataFrame) -> pd.DataFrame:
@@ -44,7 +48,8 @@ def per_m(runs: pd.DataFrame) -> pd.DataFrame:
     t["stuck_fraction"] = t["stuck"] / t["runs"]
     t["stuck_ci_low"], t["stuck_ci_high"] = wilson(t["stuck"], t["runs"])
     stuck = runs[runs["stuck"]].groupby("m")
-    for col in ("final_exact_loss", "directions_covered", "unaligned_neurons", "dead_neurons", "directions_shared"):
+    for col in ("final_exact_loss", "directions_covered", "aligned_neurons", "anti_aligned_neurons",
+                "other_neurons", "dead_neurons", "directions_shared"):
         t[f"stuck_mean_{col}"] = stuck[col].mean()
     ok = runs[~runs["stuck"]].groupby("m")
     t["converged_mean_max_mass_error"] = ok["max_mass_error"].mean()

@@ -1,0 +1,35 @@
+# Numerical checks of the proofs of problems V1, L4 and L5.1 (shown beside them in the report).
+
+
+rule theory_check:
+    output:
+        "results/theory/{check}.parquet",
+    params:
+        script=script("theory_checks.py"),
+        lams=lookup(dpath="theory/v1b_lams", within=config),
+        steps=lookup(dpath="theory/v1b_steps", within=config),
+    log:
+        "logs/theory/{check}.log",
+    benchmark:
+        "benchmarks/theory/{check}.tsv"
+    wildcard_constraints:
+        check="v1a|v1b|v1c",
+    shell:
+        "python {params.script} {wildcards.check} --lams {params.lams} --steps {params.steps} --out {output} > {log} 2>&1"
+
+
+rule theory_figure:
+    output:
+        table="results/theory/{check}.parquet",
+        figure=report("figures/theory_{check}.pdf", caption="../report/captions/theory_{check}.rst", category="Proof checks"),
+    params:
+        script=script("theory_checks.py"),
+        lam=lookup(dpath="theory/l4_lam", within=config),
+    log:
+        "logs/theory/{check}.log",
+    benchmark:
+        "benchmarks/theory/{check}.tsv"
+    wildcard_constraints:
+        check="l4|l51",
+    shell:
+        "python {params.script} {wildcards.check} --lam {params.lam} --out {output.table} --figure {output.figure} > {log} 2>&1"
