@@ -14,11 +14,14 @@
 # id under STATE_DIR/pids and waits until the node is idle. `stop` cancels what is still queued
 # and stops exactly those processes, by id, in reverse order.
 #
-# Everything (configuration, database, spool, logs) lives under STATE_DIR and is made afresh on
-# every `start`. The one file outside it is /etc/slurm/slurm.conf, a symbolic link to
-# STATE_DIR/etc/slurm.conf: SLURM's commands (and the `srun` that runs each job step, whose
-# environment the executor strips of SLURM_* variables such as SLURM_CONF) read that path. The
-# script never replaces an /etc/slurm/slurm.conf it did not make, and `stop` removes the link.
+# Everything (configuration, database, munge key, spool, logs) lives under STATE_DIR and is
+# made afresh on every `start` (an existing STATE_DIR is removed only if it is empty or this
+# script made it). Two paths outside it: /etc/slurm/slurm.conf, a symbolic link to
+# STATE_DIR/etc/slurm.conf, since SLURM's commands (and the `srun` that runs each job step, whose
+# environment the executor strips of SLURM_* variables such as SLURM_CONF) read that path; and
+# munged's socket /run/munge/munge.socket.2, which slurmdbd's clients use whatever slurm.conf
+# says. The script never replaces an /etc/slurm/slurm.conf it did not make nor runs beside
+# another munged, and `stop` removes the link.
 #
 # The cluster: cluster `overparam`, one partition `debug` (the default) with this host as its only
 # node (CPUs and memory as `slurmd -C` reports them), account `overparam` with user root in it
@@ -65,11 +68,12 @@ pid_of() { cat "$STATE/pids/$1.pid" 2>/dev/null || true; }
 
 # true if the recorded process of daemon $1 is alive and still is that program
 alive() {
-    local pid
+    local pid comm
     pid=$(pid_of "$1")
-    [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] || return 1
+    [ -n "$pid" ] || return 1
+    comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
     # comm is at most 15 characters; compare with the program's name
-    [ "$(cat "/proc/$pid/comm")" = "$(printf %.15s "$1")" ]
+    [ "$comm" = "$(printf %.15s "$1")" ]
 }
 
 # launch NAME COMMAND...: run COMMAND (which must exec the daemon NAME in the foreground) in
@@ -152,6 +156,8 @@ JobAcctGatherType=jobacct_gather/linux
 JobAcctGatherFrequency=30
 MpiDefault=none
 ReturnToService=2
+# squeue shows a finished job this long (the profile's status command relies on it)
+MinJobAge=300
 SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
@@ -161,6 +167,8 @@ AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=localhost
 AccountingStoragePort=$((PORT_BASE + 2))
 AccountingStorageEnforce=associations
+# keep sbatch --comment (the executor puts the rule name there) in the accounting records
+AccountingStoreFlags=job_comment
 JobCompType=jobcomp/none
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=$PARTITION Nodes=$host Default=YES MaxTime=INFINITE State=UP
@@ -194,6 +202,9 @@ start() {
             alive "$name" && die "already running ($name, pid $(pid_of "$name")); run: $0 stop $STATE"
         done
     fi
+    if munge -n </dev/null >/dev/null 2>&1; then
+        die "another munged already serves /run/munge/munge.socket.2 (a cluster of this script not stopped? $0 stop DIR)"
+    fi
     if [ -e "$ETC_CONF" ] || [ -L "$ETC_CONF" ]; then
         if [ -L "$ETC_CONF" ] && [[ $(readlink "$ETC_CONF") == */etc/slurm.conf ]] \
             && grep -q '^# Written by scripts/slurm_local_cluster.sh' "$ETC_CONF" 2>/dev/null; then
@@ -205,9 +216,15 @@ start() {
         fi
     fi
 
-    rm -rf "$STATE"
+    # a fresh state directory; remove an old one only if this script made it
+    if [ -e "$STATE" ]; then
+        [ -e "$STATE/.slurm_local_cluster" ] || [ -z "$(ls -A "$STATE")" ] \
+            || die "$STATE exists and was not made by this script; give another directory"
+        rm -rf "$STATE"
+    fi
     trap 'echo "slurm_local_cluster: start failed; stopping what it started" >&2; stop_daemons' ERR
     mkdir -p "$STATE"/{etc,pids,log,run,spool/ctld,spool/d,munge,mysql}
+    touch "$STATE/.slurm_local_cluster"
     chmod 755 "$STATE" "$STATE/munge"
     write_configs
     mkdir -p /etc/slurm
