@@ -1,0 +1,64 @@
+#!/usr/bin/env python
+"""Cost of the sum-of-ReLUs sweep: one SGD iteration per width m with all seeds stacked (one
+thread), the estimated wall time of the sweep on a given number of cores, and, where the
+workflow has run, the wall and CPU time its jobs actually took (Snakemake's benchmark files).
+The last line printed is JSON.
+
+    python scripts/bench_sumrelu.py                  # widths, seeds, batch, iterations from config.yaml
+"""
+import argparse
+import glob
+import json
+import time
+
+import numpy as np
+import pandas as pd
+import torch
+import yaml
+
+from overparam.sumrelu import init_students, minibatch_grad
+from overparam.threads import set_threads
+
+
+def iteration_seconds(d, m, seeds, batch_size, lr, repeats=200):
+    W = init_students(d, m, range(seeds)).float().numpy()
+    X = torch.randn(repeats, seeds, batch_size, d).numpy()
+    Y = np.maximum(X, 0).sum(-1)
+    minibatch_grad(W, X[0], Y[0])  # warm-up
+    t0 = time.perf_counter()
+    for x, y in zip(X, Y):
+        _, G = minibatch_grad(W, x, y)
+        G *= lr
+        W -= G
+    return (time.perf_counter() - t0) / repeats
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", default="config.yaml")
+    p.add_argument("--cores", type=int, default=2)
+    a = p.parse_args(argv)
+    set_threads(1)
+    c = yaml.safe_load(open(a.config))["sumrelu"]
+    rows = []
+    for m in c["ms"]:
+        s = iteration_seconds(c["d"], m, c["seeds"], c["batch_size"], c["lr_times_m"] / m)
+        rows.append(dict(m=m, seeds=c["seeds"], ms_per_iteration=s * 1e3, job_seconds=s * c["iterations"]))
+        print(f"m={m:4d}: {s * 1e3:.2f} ms per iteration of {c['seeds']} seeds -> "
+              f"{s * c['iterations']:.0f} s for {c['iterations']:,} iterations")
+    total = sum(r["job_seconds"] for r in rows)
+    longest = max(r["job_seconds"] for r in rows)
+    estimate = max(total / a.cores, longest)  # jobs are independent; the longest bounds below
+    print(f"SGD alone: {total:.0f} s of CPU; on {a.cores} cores at least {estimate:.0f} s of wall time")
+    measured = {}
+    files = glob.glob("benchmarks/sumrelu/d=*/**/*.tsv", recursive=True)
+    if files:
+        b = pd.concat([pd.read_csv(f, sep="\t") for f in files])
+        measured = dict(jobs=len(files), job_wall_s_sum=float(b["s"].sum()), cpu_s_sum=float(b["cpu_time"].sum()))
+        print(f"measured by the workflow: {len(files)} jobs, {measured['cpu_s_sum']:.0f} s of CPU")
+    print(json.dumps(dict(widths=rows, sgd_cpu_s=total, estimated_wall_s=estimate, cores=a.cores,
+                          measured=measured)))
+
+
+if __name__ == "__main__":
+    main()
