@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 
-PROVENANCE_PREFIX = "prov_"
-
 
 def _version(pkg: str) -> str:
     try:

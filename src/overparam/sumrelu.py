@@ -46,14 +46,14 @@ def population_grad(W: torch.Tensor, V: torch.Tensor) -> torch.Tensor:
     grad_{w_k} = 2 sum_l g(w_l, w_k) - 2 sum_i g(v_i, w_k)."""
     V = V.to(W.dtype)
 
-    def pull(A, batched):
+    def pull(A):
         na, nw, th = _angle_terms(A, W)  # th: (S, p, m)
         s = (na[..., :, None] * torch.sin(th)).sum(-2)  # (S, m)
         unit = W / nw.clamp_min(torch.finfo(W.dtype).tiny)[..., None]
         lin = (math.pi - th).transpose(-1, -2) @ A  # (S, m, d)
         return (s[..., None] * unit + lin) / (2 * math.pi)
 
-    return 2 * (pull(W, True) - pull(V, False))
+    return 2 * (pull(W) - pull(V))
 
 
 def teacher(X: torch.Tensor, V: torch.Tensor) -> torch.Tensor:

@@ -122,7 +122,7 @@ def stack_epoch(draws, K):
 
 def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: int,
           init_scale: float = 1.0, optimizer: str = "sgd", seeds=(0,),
-          samples_per_epoch: int = 10_000, halve_every: int = 50, chunked: bool = True):
+          samples_per_epoch: int = 10_000, halve_every: int = 50):
     """Train one student per seed, all with the same settings. Returns {seed: (rows, status)}:
     one dict per epoch (epoch 0 is the initialization) and 'ok', or 'diverged' once the
     objective became NaN or inf (that run's log stops there; the others go on). Each seed
@@ -130,7 +130,7 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
     if samples_per_epoch % batch_size:
         raise ValueError(f"batch_size={batch_size} must divide samples_per_epoch={samples_per_epoch}")
     steps = samples_per_epoch // batch_size
-    K = chunk_steps(steps, batch_size) if chunked else 1
+    K = chunk_steps(steps, batch_size)
     seeds = list(seeds)
     students = [init_student(teacher, width, init_scale, s) for s in seeds]
     streams = [Stream(teacher, s) for s in seeds]
