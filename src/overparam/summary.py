@@ -29,7 +29,8 @@ def select_lr(runs: pd.DataFrame) -> tuple[float, pd.DataFrame]:
 
 
 def epochs_to(runs: pd.DataFrame, threshold: float, column: str = "population_objective") -> pd.Series:
-    """First epoch at which each run's `column` is at or below `threshold` (NaN if never)."""
+    """First epoch at which each (study, run) has `column` at or below `threshold`; runs that
+    never get there are absent (NaN once aligned with the runs)."""
     hit = runs[runs[column] <= threshold]
     return hit.groupby(RUN)["epoch"].min()
 
