@@ -17,6 +17,7 @@ include: "rules/planted.smk"
 include: "rules/sumrelu.smk"
 include: "rules/spurious.smk"
 include: "rules/theory.smk"
+include: "rules/gan.smk"
 
 
 rule all:
@@ -28,4 +29,6 @@ rule all:
         "results/sumrelu/summary.csv",
         "figures/spurious_minima.pdf",
         THEORY_OUTPUTS,
+        GAN_FIGURES,
+        "results/gan/summary.csv",
     default_target: True

@@ -50,6 +50,11 @@ def check_config(cfg):
     missing = sorted(set(s["curve_ms"]) - set(s["ms"]))
     if missing:
         raise ValueError(f"config sumrelu.curve_ms has widths {missing} that sumrelu.ms does not list")
+    g = cfg["gan"]
+    for name, c in g["regimes"].items():
+        if g["epoch_samples"] % c["batch_size"]:
+            raise ValueError(f"config gan.regimes.{name}.batch_size={c['batch_size']} must divide "
+                             f"gan.epoch_samples={g['epoch_samples']}")
 
 
 check_config(config)
@@ -146,3 +151,42 @@ def spurious_cells():
         SPURIOUS_CELL.format(k=k, n=n, runs=q["runs"], lr=num(q["lr"]), tol=num(q["tol"]), cap=q["max_iterations"])
         for k, n in pairs
     ]
+
+
+GAN = config["gan"]
+GAN_DATA = "results/gan/data/mnist.npz"
+# A GAN run is named by its regime and every setting that makes it.
+GAN_RUN = "results/gan/{regime}/lr_g={lr_g}/lr_d={lr_d}/batch={batch}/epochs={epochs}/seed={seed}"
+
+
+def gan_idx_dir():
+    d = GAN["data"]["idx_dir"]
+    return repo_path(d) if d else ""
+
+
+def gan_source():
+    """Which MNIST source the data rule will use. Looks at the IDX folder now, so that a
+    missing half of a file pair or a corrupt header stops the workflow before any job."""
+    from overparam.mnist import DataError, choose_source
+
+    try:
+        return choose_source(gan_idx_dir(), GAN["data"]["download"])
+    except DataError as e:
+        raise ValueError(f"{e} (config gan.data.idx_dir)") from None
+
+
+GAN_SOURCE = gan_source()
+
+
+def gan_runs(name, first_seed=False):
+    """Paths of `name` in every GAN run, regime by regime in config order."""
+    seeds = GAN["seeds"][:1] if first_seed else GAN["seeds"]
+    return [
+        f"{GAN_RUN}/{name}".format(regime=r, lr_g=num(c["lr_g"]), lr_d=num(c["lr_d"]), batch=c["batch_size"],
+                                   epochs=c["epochs"], seed=s)
+        for r, c in GAN["regimes"].items()
+        for s in seeds
+    ]
+
+
+GAN_FIGURES = expand("figures/gan_{name}.pdf", name=["samples", "curves", "quality"])

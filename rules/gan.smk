@@ -1,0 +1,149 @@
+# Problem L5.2: the reference MLP GAN on MNIST in three regimes, scored offline by a small
+# classifier trained here on the real digits.
+
+
+rule gan_data:
+    output:
+        GAN_DATA,
+    params:
+        script=script("prepare_mnist.py"),
+        idx_dir=gan_idx_dir(),
+        download="--download" if GAN["data"]["download"] else "",
+        holdout=lookup(dpath="gan/data/holdout", within=config),
+        seed=lookup(dpath="gan/data/split_seed", within=config),
+        source=GAN_SOURCE,  # a new source (files added, download allowed) reruns the rule
+    log:
+        "logs/gan/data.log",
+    benchmark:
+        "benchmarks/gan/data.tsv"
+    shell:
+        "python {params.script} --idx-dir '{params.idx_dir}' {params.download} --holdout {params.holdout} --seed {params.seed} --out {output} > {log} 2>&1"
+
+
+rule gan_classifier:
+    input:
+        GAN_DATA,
+    output:
+        model="results/gan/classifier/classifier.pt",
+        log="results/gan/classifier/log.parquet",
+        reference="results/gan/classifier/reference.parquet",
+    params:
+        script=script("train_classifier.py"),
+        c=lookup(dpath="gan/classifier", within=config),
+    log:
+        "logs/gan/classifier.log",
+    benchmark:
+        "benchmarks/gan/classifier.tsv"
+    threads: 1
+    shell:
+        "python {params.script} --data {input} --steps {params.c[steps]} --batch-size {params.c[batch_size]} --lr {params.c[lr]} --seed {params.c[seed]} --min-accuracy {params.c[min_accuracy]} --threads {threads} --model-out {output.model} --log-out {output.log} --reference-out {output.reference} > {log} 2>&1"
+
+
+rule gan_train:
+    input:
+        GAN_DATA,
+    output:
+        log=f"{GAN_RUN}/log.parquet",
+        samples=f"{GAN_RUN}/samples.npz",
+        generator=f"{GAN_RUN}/generator.pt",
+    params:
+        script=script("train_gan.py"),
+        checkpoint=lambda wc: GAN_RUN.format(**wc) + "/checkpoint.pt",  # kept while the run is cut off
+        epoch_samples=lookup(dpath="gan/epoch_samples", within=config),
+        sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
+        device=lookup(dpath="gan/device", within=config),
+    log:
+        f"logs/{GAN_RUN}.log",
+    benchmark:
+        f"benchmarks/{GAN_RUN}.tsv"
+    resources:
+        gpu=lookup(dpath="gan/cluster_gpus", within=config),
+    threads: lookup(dpath="gan/threads", within=config)
+    wildcard_constraints:
+        regime="|".join(GAN["regimes"]),
+    shell:
+        "python {params.script} --data {input} --regime {wildcards.regime} --lr-g {wildcards.lr_g} --lr-d {wildcards.lr_d} --batch-size {wildcards.batch} --epochs {wildcards.epochs} --epoch-samples {params.epoch_samples} --seed {wildcards.seed} --sample-epochs {params.sample_epochs} --device {params.device} --threads {threads} --checkpoint {params.checkpoint} --log-out {output.log} --samples-out {output.samples} --generator-out {output.generator} > {log} 2>&1"
+
+
+rule gan_quality:
+    input:
+        classifier="results/gan/classifier/classifier.pt",
+        samples=f"{GAN_RUN}/samples.npz",
+        log=f"{GAN_RUN}/log.parquet",
+    output:
+        f"{GAN_RUN}/quality.parquet",
+    params:
+        script=script("gan_quality.py"),
+    log:
+        f"logs/{GAN_RUN}.quality.log",
+    benchmark:
+        f"benchmarks/{GAN_RUN}.quality.tsv"
+    shell:
+        "python {params.script} --classifier {input.classifier} --samples {input.samples} --log {input.log} --out {output} > {log} 2>&1"
+
+
+rule gan_summary:
+    input:
+        logs=gan_runs("log.parquet"),
+        quality=gan_runs("quality.parquet"),
+        reference="results/gan/classifier/reference.parquet",
+    output:
+        runs="results/gan/runs.parquet",
+        quality="results/gan/quality.parquet",
+        summary=report("results/gan/summary.csv", caption="../report/captions/gan_summary.rst", category="GAN"),
+    params:
+        script=script("gan_summary.py"),
+    log:
+        "logs/gan/summary.log",
+    benchmark:
+        "benchmarks/gan/summary.tsv"
+    shell:
+        "python {params.script} --logs {input.logs} --quality {input.quality} --reference {input.reference} --runs-out {output.runs} --quality-out {output.quality} --summary-out {output.summary} > {log} 2>&1"
+
+
+rule gan_plot_samples:
+    input:
+        samples=gan_runs("samples.npz", first_seed=True),
+        logs=gan_runs("log.parquet", first_seed=True),
+    output:
+        report("figures/gan_samples.pdf", caption="../report/captions/gan_samples.rst", category="GAN"),
+    params:
+        script=script("plot_gan.py"),
+        regimes=list(GAN["regimes"]),
+    log:
+        "logs/figures/gan_samples.log",
+    benchmark:
+        "benchmarks/figures/gan_samples.tsv"
+    shell:
+        "python {params.script} samples --regimes {params.regimes} --samples {input.samples} --logs {input.logs} --out {output} > {log} 2>&1"
+
+
+rule gan_plot_curves:
+    input:
+        gan_runs("log.parquet"),
+    output:
+        report("figures/gan_curves.pdf", caption="../report/captions/gan_curves.rst", category="GAN"),
+    params:
+        script=script("plot_gan.py"),
+    log:
+        "logs/figures/gan_curves.log",
+    benchmark:
+        "benchmarks/figures/gan_curves.tsv"
+    shell:
+        "python {params.script} curves --logs {input} --out {output} > {log} 2>&1"
+
+
+rule gan_plot_quality:
+    input:
+        quality=gan_runs("quality.parquet"),
+        reference="results/gan/classifier/reference.parquet",
+    output:
+        report("figures/gan_quality.pdf", caption="../report/captions/gan_quality.rst", category="GAN"),
+    params:
+        script=script("plot_gan.py"),
+    log:
+        "logs/figures/gan_quality.log",
+    benchmark:
+        "benchmarks/figures/gan_quality.tsv"
+    shell:
+        "python {params.script} quality --quality {input.quality} --reference {input.reference} --out {output} > {log} 2>&1"

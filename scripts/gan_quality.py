@@ -1,0 +1,47 @@
+#!/usr/bin/env python
+"""Score the logged samples of one GAN run with the trained classifier: inception score,
+confident fraction, class histogram, and Frechet distance to the held-out real digits.
+
+    python scripts/gan_quality.py --classifier clf.pt --samples samples.npz --log log.parquet \
+        --out quality.parquet
+"""
+import argparse
+
+import numpy as np
+import pandas as pd
+import torch
+
+from overparam import classifier, mnist
+from overparam.logs import write_atomic
+from overparam.threads import set_threads
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--classifier", required=True, help="file written by train_classifier.py")
+    p.add_argument("--samples", required=True, help="samples.npz of a run")
+    p.add_argument("--log", required=True, help="log.parquet of the run (its parameters are copied)")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--out", required=True)
+    a = p.parse_args(argv)
+
+    set_threads(a.threads)
+    c = torch.load(a.classifier, weights_only=False)
+    net = classifier.make_classifier()
+    net.load_state_dict(c["state"])
+    with np.load(a.samples) as f:
+        epochs, images = f["epochs"], f["images"]
+    rows = [dict(epoch=int(e), **classifier.quality(net, mnist.to_unit(img), c["ref_features"]))
+            for e, img in zip(epochs, images)]
+    log = pd.read_parquet(a.log)
+    keep = [k for k in log.columns if k not in ("epoch", "samples", "d_loss", "g_loss", "d_real",
+                                                 "d_fake", "d_fake_after", "seconds")]
+    out = pd.DataFrame(rows).merge(log[["epoch", *keep]], on="epoch")
+    out["classifier_accuracy"] = c["params"]["holdout_accuracy"]
+    write_atomic(out, a.out)
+    print(out[["epoch", "inception_score", "confident_fraction", "classes_covered",
+               "frechet_distance"]].to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

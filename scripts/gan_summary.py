@@ -1,0 +1,48 @@
+#!/usr/bin/env python
+"""Tables of the GAN study: every run's per-epoch log in one file, every quality row (the
+real-digit reference included) in another, and a summary with each regime's final metrics and
+seconds per epoch beside the reference.
+
+    python scripts/gan_summary.py --logs */log.parquet --quality */quality.parquet \
+        --reference reference.parquet --runs-out runs.parquet --quality-out quality.parquet \
+        --summary-out summary.csv
+"""
+import argparse
+
+import pandas as pd
+
+from overparam.logs import read_runs, write_atomic
+
+SHOWN = ["inception_score", "confident_fraction", "class_entropy", "classes_covered", "frechet_distance"]
+
+
+def summarize(runs: pd.DataFrame, quality: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    final = quality[quality["epoch"] == quality.groupby("regime")["epoch"].transform("max")]
+    speed = runs.groupby("regime").agg(seconds_per_epoch=("seconds", "median"), device=("prov_device", "first"),
+                                       seeds=("seed", "nunique"))
+    out = final.groupby("regime", sort=False).agg(epoch=("epoch", "first"), **{k: (k, "mean") for k in SHOWN})
+    out = out.join(speed).reset_index()
+    ref = reference.assign(epoch=float("nan"))[["regime", "epoch", *SHOWN]]
+    return pd.concat([out, ref], ignore_index=True).assign(source=reference["source"].iloc[0])
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--logs", nargs="+", required=True)
+    p.add_argument("--quality", nargs="+", required=True)
+    p.add_argument("--reference", required=True)
+    p.add_argument("--runs-out", required=True)
+    p.add_argument("--quality-out", required=True)
+    p.add_argument("--summary-out", required=True)
+    a = p.parse_args(argv)
+    runs, quality = read_runs(a.logs), read_runs(a.quality)
+    reference = pd.read_parquet(a.reference)
+    write_atomic(runs, a.runs_out)
+    write_atomic(pd.concat([quality, reference], ignore_index=True), a.quality_out)
+    summary = summarize(runs, quality, reference)
+    write_atomic(summary, a.summary_out)
+    print(summary.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+#!/usr/bin/env python
+"""Train the small MNIST classifier that scores GAN samples, check its accuracy on the
+held-out real digits, and write the real-digit reference of every quality metric: the second
+half of the held-out digits scored against the first half (the same sizes as a GAN's).
+
+    python scripts/train_classifier.py --data mnist.npz --steps 2000 --model-out clf.pt \
+        --log-out classifier.parquet --reference-out reference.parquet
+"""
+import argparse
+import sys
+
+import numpy as np
+import torch
+
+from overparam import classifier, mnist
+from overparam.logs import provenance, run_frame, write_atomic
+from overparam.threads import set_threads
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="file written by prepare_mnist.py")
+    p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--min-accuracy", type=float, default=0.97)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--model-out", required=True)
+    p.add_argument("--log-out", required=True)
+    p.add_argument("--reference-out", required=True)
+    a = p.parse_args(argv)
+
+    set_threads(a.threads)
+    d = mnist.read(a.data)
+    x, y = mnist.to_unit(d["train_images"]), torch.from_numpy(d["train_labels"].astype(np.int64))
+    net, rows = classifier.train(x, y, a.steps, a.batch_size, a.lr, a.seed)
+    hx, hy = mnist.to_unit(d["holdout_images"]), d["holdout_labels"]
+    probs, _ = classifier.predict(net, hx)
+    accuracy = float((probs.argmax(1) == hy).mean())
+    params = dict(steps=a.steps, batch_size=a.batch_size, lr=a.lr, seed=a.seed, n_train=len(y),
+                  n_holdout=len(hy), holdout_accuracy=accuracy, min_accuracy=a.min_accuracy,
+                  source=d["source"])
+    prov = provenance("cpu", a.threads)
+    print(f"held-out accuracy {accuracy:.4f} on {len(hy)} real digits ({d['source']})")
+    if accuracy < a.min_accuracy:
+        sys.exit(f"error: the classifier reaches {accuracy:.4f} on the held-out digits, below "
+                 f"gan.classifier.min_accuracy={a.min_accuracy}; raise gan.classifier.steps")
+
+    half = len(hy) // 2
+    _, ref_features = classifier.predict(net, hx[:half])
+    reference = classifier.quality(net, hx[half:], ref_features)
+    torch.save(dict(state=net.state_dict(), ref_features=ref_features, params=params), a.model_out)
+    write_atomic(run_frame(rows, params, prov), a.log_out)
+    write_atomic(run_frame([dict(regime="real digits", **reference)], params, prov), a.reference_out)
+    print("real reference:", {k: round(v, 3) for k, v in reference.items() if not k.startswith("class_")})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+#!/usr/bin/env python
+"""Problem L5.2: train the reference MLP GAN on the prepared MNIST digits in one regime.
+Checkpoints every epoch to --checkpoint; started again after a kill, it resumes there and ends
+with the same result as an uninterrupted run (on the CPU). The checkpoint is removed once the
+outputs are written.
+
+    python scripts/train_gan.py --data mnist.npz --regime original --lr-g 2e-4 --lr-d 2e-4 \
+        --batch-size 100 --epochs 20 --sample-epochs 1 5 10 20 --checkpoint ckpt.pt \
+        --log-out log.parquet --samples-out samples.npz --generator-out generator.pt
+"""
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from overparam import gan, mnist
+from overparam.logs import provenance, run_frame, write_atomic
+from overparam.threads import set_threads
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="file written by prepare_mnist.py")
+    p.add_argument("--regime", required=True, help="name only, for the log")
+    p.add_argument("--lr-g", type=float, required=True)
+    p.add_argument("--lr-d", type=float, required=True)
+    p.add_argument("--batch-size", type=int, required=True)
+    p.add_argument("--epochs", type=int, required=True)
+    p.add_argument("--epoch-samples", type=int, default=60_000, help="samples per epoch")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sample-epochs", type=int, nargs="+", default=[1, 5, 10, 20])
+    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--log-out", required=True)
+    p.add_argument("--samples-out", required=True)
+    p.add_argument("--generator-out", required=True)
+    a = p.parse_args(argv)
+
+    set_threads(a.threads)
+    device = gan.pick_device(a.device)
+    d = mnist.read(a.data)
+    x = mnist.to_unit(d["train_images"])
+    if device.type == "cuda":
+        x = x.to(device)  # 200 MB at most: keep the digits on the GPU
+    sample_epochs = sorted({e for e in a.sample_epochs if e <= a.epochs} | {a.epochs})
+    n_samples = len(d["holdout_labels"]) // 2  # as many as the real reference of the metrics
+    Path(a.checkpoint).parent.mkdir(parents=True, exist_ok=True)
+    s = gan.run(x, seed=a.seed, lr_g=a.lr_g, lr_d=a.lr_d, batch_size=a.batch_size, epochs=a.epochs,
+                epoch_samples=a.epoch_samples, sample_epochs=sample_epochs, n_samples=n_samples,
+                device=device, checkpoint=a.checkpoint)
+
+    params = dict(regime=a.regime, lr_g=a.lr_g, lr_d=a.lr_d, batch_size=a.batch_size, epochs=a.epochs,
+                  epoch_samples=a.epoch_samples, seed=a.seed, n_train=len(x), source=d["source"])
+    prov = provenance(str(device), a.threads)
+    write_atomic(run_frame(s["rows"], params, prov), a.log_out)
+    epochs = sorted(s["samples"])
+    tmp = Path(a.samples_out).with_name(f".{Path(a.samples_out).name}.tmp.npz")
+    np.savez_compressed(tmp, epochs=np.array(epochs), images=np.stack([s["samples"][e] for e in epochs]))
+    tmp.replace(a.samples_out)
+    tmp = Path(a.generator_out).with_name(f".{Path(a.generator_out).name}.tmp")
+    torch.save(s["G"].state_dict(), tmp)
+    tmp.replace(a.generator_out)
+    Path(a.checkpoint).unlink(missing_ok=True)
+    print(f"{a.regime}: {a.epochs} epochs on {device}, {np.mean([r['seconds'] for r in s['rows']]):.1f} s/epoch")
+
+
+if __name__ == "__main__":
+    main()
