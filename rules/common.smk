@@ -156,7 +156,8 @@ def spurious_cells():
 GAN = config["gan"]
 GAN_DATA = "results/gan/data/mnist.npz"
 # A GAN run is named by its regime and every setting that makes it.
-GAN_RUN = "results/gan/{regime}/lr_g={lr_g}/lr_d={lr_d}/batch={batch}/epochs={epochs}/seed={seed}"
+GAN_RUN_ID = "gan/{regime}/lr_g={lr_g}/lr_d={lr_d}/batch={batch}/epochs={epochs}/seed={seed}"
+GAN_RUN = f"results/{GAN_RUN_ID}"
 
 
 def gan_idx_dir():

