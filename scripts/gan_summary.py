@@ -18,7 +18,7 @@ SHOWN = ["inception_score", "confident_fraction", "class_entropy", "classes_cove
 
 def summarize(runs: pd.DataFrame, quality: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     final = quality[quality["epoch"] == quality.groupby("regime")["epoch"].transform("max")]
-    speed = runs.groupby("regime").agg(seconds_per_epoch=("seconds", "median"), device=("prov_device", "first"),
+    speed = runs.groupby("regime").agg(epoch_seconds=("seconds", "median"), device=("prov_device", "first"),
                                        seeds=("seed", "nunique"))
     out = final.groupby("regime", sort=False).agg(epoch=("epoch", "first"), **{k: (k, "mean") for k in SHOWN})
     out = out.join(speed).reset_index()
