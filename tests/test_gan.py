@@ -158,3 +158,45 @@ def test_frechet_distance_of_a_sample_with_itself_is_zero():
     a = np.random.default_rng(0).normal(size=(500, 8))
     assert abs(classifier.frechet_distance(a, a)) < 1e-6
     assert classifier.frechet_distance(a, a + 1.0) == pytest.approx(8.0, rel=1e-6)
+
+
+def test_killed_training_job_resumes_to_the_uninterrupted_result(tmp_path):
+    """The script as the workflow runs it: SIGKILL after its first checkpoint, start it again."""
+    import subprocess
+    import sys
+    import time
+
+    import pandas as pd
+
+    from conftest import ROOT
+
+    data = tmp_path / "mnist.npz"
+    d = mnist.prepare(None, allow_download=False, holdout=20, seed=0)
+    mnist.save({k: (v[:300] if k.startswith("train") else v) for k, v in d.items()}, data)
+
+    def command(out):
+        return [sys.executable, str(ROOT / "scripts" / "train_gan.py"), "--data", str(data), "--regime", "x",
+                "--lr-g", "2e-4", "--lr-d", "2e-4", "--batch-size", "50", "--epochs", "6",
+                "--epoch-samples", "1500", "--sample-epochs", "2", "6", "--device", "cpu",
+                "--checkpoint", str(out / "checkpoint.pt"), "--log-out", str(out / "log.parquet"),
+                "--samples-out", str(out / "samples.npz"), "--generator-out", str(out / "generator.pt")]
+
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    for out in (whole, cut):
+        out.mkdir()
+    subprocess.run(command(whole), check=True, capture_output=True)
+    job = subprocess.Popen(command(cut), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while not (cut / "checkpoint.pt").exists() and time.monotonic() < deadline and job.poll() is None:
+        time.sleep(0.05)
+    job.kill()
+    job.wait()
+    assert not (cut / "log.parquet").exists(), "killed too late to test resuming"
+    again = subprocess.run(command(cut), check=True, capture_output=True, text=True)
+    assert "resumed from" in again.stdout
+    volatile = lambda df: df.drop(columns=[c for c in df.columns if c == "seconds" or c.startswith("prov_")])
+    pd.testing.assert_frame_equal(volatile(pd.read_parquet(cut / "log.parquet")),
+                                  volatile(pd.read_parquet(whole / "log.parquet")), check_exact=True)
+    with np.load(cut / "samples.npz") as a, np.load(whole / "samples.npz") as b:
+        assert np.array_equal(a["images"], b["images"]) and a["epochs"].tolist() == [2, 6]
+    assert not (cut / "checkpoint.pt").exists()
