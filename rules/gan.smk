@@ -48,7 +48,7 @@ rule gan_train:
         generator=f"{GAN_RUN}/generator.pt",
     params:
         script=script("train_gan.py"),
-        checkpoint=lambda wc: GAN_RUN.format(**wc) + "/checkpoint.pt",  # kept while the run is cut off
+        checkpoint=lambda wc: Path(GAN_RUN.format(**wc), "checkpoint.pt"),  # kept while a run is cut off
         epoch_samples=lookup(dpath="gan/epoch_samples", within=config),
         sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
         device=lookup(dpath="gan/device", within=config),
