@@ -18,6 +18,7 @@ include: "rules/sumrelu.smk"
 include: "rules/spurious.smk"
 include: "rules/theory.smk"
 include: "rules/gan.smk"
+include: "rules/report.smk"
 
 
 rule all:

@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,13 @@ def snakemake(*args, cwd=None, check=True, timeout=900):
 @pytest.fixture
 def run_snakemake():
     return snakemake
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """The workflow run once on tests/tiny_config.yaml, shared by the tests that read its outputs:
+    every output of `all` and, where latexmk is installed, report/report.pdf. Returns its folder."""
+    root = tmp_path_factory.mktemp("tiny")
+    targets = ["all"] + (["report/report.pdf"] if shutil.which("latexmk") else [])
+    snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(root), *targets)
+    return root

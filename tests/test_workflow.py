@@ -72,8 +72,8 @@ def test_lint_has_only_explained_findings(run_snakemake):
 
 
 @pytest.mark.workflow
-def test_tiny_workflow_end_to_end(tmp_path, run_snakemake):
-    run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path))
+def test_tiny_workflow_end_to_end(tiny_run, run_snakemake):
+    tmp_path = tiny_run  # the tiny run is shared with tests/test_report.py (conftest.py)
     for name in ("lr_test", "overparam", "overparam_regimes", "sumrelu", "sumrelu_vs_m", "spurious_minima",
                  "theory_l4", "theory_l51", "gan_samples", "gan_curves", "gan_quality"):
         for ext in ("pdf", "png"):

@@ -84,3 +84,17 @@ def read_studies(groups: list[list[str]]) -> pd.DataFrame:
     `study` column. A run shared by two studies appears once in each (tidy for plotting)."""
     return pd.concat([read_runs(files).assign(study=label) for label, *files in groups],
                      ignore_index=True)
+
+
+def write_text_atomic(text: str, path: str | os.PathLike) -> None:
+    """Write `text` to `path` through a temporary file beside it and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
