@@ -3,6 +3,11 @@
 # of `rule all`, so that the studies build where TeX is not installed:
 #     snakemake --cores 8 report/report.pdf
 
+# A study adds itself to the report in four places: its outputs to the inputs of report_numbers
+# (and to the command line: the GAN study's go to `--gan {input.gan}`), a function of
+# src/overparam/report_numbers.py that turns them into macros and tables (gan_macros), its tables
+# to REPORT_TABLES and its figures to REPORT_FIGURES; its text goes in report/sections/.
+
 # Tables written by report_numbers (report/generated/STEM.tex); a study that adds one names it here.
 REPORT_TABLES = [
     "teacher_check_table",

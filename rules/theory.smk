@@ -21,7 +21,7 @@ rule theory_check:
 rule theory_figure:
     output:
         table="results/theory/{check}.parquet",
-        figure=report("figures/theory_{check}.pdf", caption="../report/captions/theory_{check}.rst", category="Proof checks"),
+        figure=report("figures/theory_{check}.pdf", caption="../report/captions/theory_figure.rst", category="Proof checks"),
     params:
         script=script("theory_checks.py"),
         lam=lookup(dpath="theory/l4_lam", within=config),

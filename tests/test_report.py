@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, TINY
 from overparam import theory
 from overparam.report_numbers import build, fmt, render
 
@@ -200,7 +200,7 @@ def test_script_writes_every_table_it_is_asked_for(tmp_path):
 @pytest.mark.workflow
 @pytest.mark.skipif(shutil.which("latexmk") is None,
                     reason="needs TeX Live: apt-get install texlive-latex-base texlive-latex-recommended latexmk")
-def test_tiny_report_pdf_has_every_section_and_defines_every_macro(tiny_run):
+def test_tiny_report_pdf_has_every_section_and_defines_every_macro(tiny_run, run_snakemake):
     from pypdf import PdfReader
 
     pdf = tiny_run / "report/report.pdf"
@@ -214,5 +214,9 @@ def test_tiny_report_pdf_has_every_section_and_defines_every_macro(tiny_run):
     assert not missing, f"macros used but not defined by the generated file: {sorted(missing)}"
     log = (tiny_run / "report/build/report.log").read_text(errors="replace")
     assert "Undefined control sequence" not in log and "undefined references" not in log
-    # the captions name the config that made the figures
-    assert "tiny_config.yaml" in text
+    # the captions name the config that made the figures (the PDF's text has a space for "_")
+    assert re.search(r"tiny.config\.yaml", text)
+    # and the Snakemake HTML report of the same run, with its captions
+    run_snakemake("--report", "report/workflow-report.html", "--configfile", str(TINY), "--directory", str(tiny_run))
+    html = (tiny_run / "report/workflow-report.html").read_text(errors="replace")
+    assert "Planted teacher" in html and "Proof checks" in html

@@ -417,7 +417,10 @@ def theory_macros(frames: dict[str, pd.DataFrame]) -> tuple[Macros, Tables]:
     macros: Macros = []
     tables: Tables = {}
     a = frames["v1a"]
-    macros += [("VOneAMaxRelChange", fmt(a["relative_change"].max(), 2)),
+    change = a["relative_change"].max()
+    macros += [("VOneAMaxRelChange", fmt(change, 2)),
+               ("VOneAChange", "is the same, to the last bit in floating point, as" if change == 0
+                else f"differs by a relative amount of at most {fmt(change, 2)} from"),
                ("VOneAAlphaMin", fmt(a["alpha"].min(), 2)), ("VOneAAlphaMax", fmt(a["alpha"].max(), 2)),
                ("VOneALoss", fmt(a["loss_at_1"].iloc[0])), ("VOneAAlphas", fmt(len(a))),
                ("VOneAUNormMax", fmt(a["U_norm"].max(), 2))]
