@@ -185,7 +185,7 @@ def test_tiny_workflow_on_slurm_equals_a_local_run(cluster, tmp_path):
                         "--directory", str(slurm_dir), *FAST_POLL, timeout=1200)
         wall = time.monotonic() - t0
     finally:
-        assert local.wait(timeout=900) == 0, (tmp_path / "local.log").read_text()[-4000:]
+        assert local.wait(timeout=1800) == 0, (tmp_path / "local.log").read_text()[-4000:]
     text = out.stdout + out.stderr
     print(f"\ntiny config through profiles/slurm on the local cluster: {wall:.0f} s wall time")
 
