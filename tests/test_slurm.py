@@ -150,10 +150,10 @@ def assert_same_results(local: Path, cluster: Path):
             assert a.read_bytes() == b.read_bytes(), f
 
 
-def test_slurm_profile_bundles_training_and_names_rules_that_do_not_exist_yet(tmp_path, run_snakemake):
+def test_slurm_profile_bundles_training_and_sets_gan_resources(tmp_path, run_snakemake):
     """A dry run with the profile (no cluster needed): it parses, its per-rule resources reach
-    the jobs, the training jobs are bundled into group jobs, and its entries for GAN rules,
-    which do not exist yet, break nothing."""
+    the jobs, the training jobs are bundled into group jobs, and GAN training asks for the
+    GPUs of config key gan.cluster_gpus (none in the tiny config) with the profile's runtime."""
     profile = yaml.safe_load((PROFILE / "config.yaml").read_text())
     assert profile["executor"] == "slurm" and profile["retries"] >= 1
     assert any(name.startswith("gan_") for name in profile["set-resources"])
@@ -164,6 +164,8 @@ def test_slurm_profile_bundles_training_and_names_rules_that_do_not_exist_yet(tm
     text = out.stdout + out.stderr
     assert "Group job bundle_planted" in text
     assert "slurm_account=overparam" in text and "runtime=20," in text  # planted_train's runtime
+    gan_train = text[text.index("rule gan_train:"):][:3000]
+    assert "runtime=240," in gan_train and "gpu=0" in gan_train
     out = run_snakemake("-n", "--workflow-profile", str(ROOT / "profiles" / "local"),
                         "--configfile", str(TINY), "--directory", str(tmp_path))
     assert "planted_train" in out.stdout
