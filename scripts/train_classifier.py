@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from overparam import classifier, mnist
-from overparam.logs import provenance, run_frame, write_atomic
+from overparam.logs import provenance, replacing, run_frame, write_atomic
 from overparam.threads import set_threads
 
 
@@ -50,7 +50,8 @@ def main(argv=None):
     half = len(hy) // 2
     _, ref_features = classifier.predict(net, hx[:half])
     reference = classifier.quality(net, hx[half:], ref_features)
-    torch.save(dict(state=net.state_dict(), ref_features=ref_features, params=params), a.model_out)
+    with replacing(a.model_out) as tmp:
+        torch.save(dict(state=net.state_dict(), ref_features=ref_features, params=params), tmp)
     write_atomic(run_frame(rows, params, prov), a.log_out)
     write_atomic(run_frame([dict(regime="real digits", **reference)], params, prov), a.reference_out)
     print("real reference:", {k: round(v, 3) for k, v in reference.items() if not k.startswith("class_")})

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from overparam import gan, mnist
-from overparam.logs import provenance, run_frame, write_atomic
+from overparam.logs import provenance, replacing, run_frame, write_atomic
 from overparam.threads import set_threads
 
 
@@ -56,12 +56,10 @@ def main(argv=None):
     prov = provenance(str(device), a.threads)
     write_atomic(run_frame(s["rows"], params, prov), a.log_out)
     epochs = sorted(s["samples"])
-    tmp = Path(a.samples_out).with_name(f".{Path(a.samples_out).name}.tmp.npz")
-    np.savez_compressed(tmp, epochs=np.array(epochs), images=np.stack([s["samples"][e] for e in epochs]))
-    tmp.replace(a.samples_out)
-    tmp = Path(a.generator_out).with_name(f".{Path(a.generator_out).name}.tmp")
-    torch.save(s["G"].state_dict(), tmp)
-    tmp.replace(a.generator_out)
+    with replacing(a.samples_out) as tmp, open(tmp, "wb") as f:  # a file object: savez adds no .npz
+        np.savez_compressed(f, epochs=np.array(epochs), images=np.stack([s["samples"][e] for e in epochs]))
+    with replacing(a.generator_out) as tmp:
+        torch.save(s["G"].state_dict(), tmp)
     Path(a.checkpoint).unlink(missing_ok=True)
     print(f"{a.regime}: {a.epochs} epochs on {device}, {np.mean([r['seconds'] for r in s['rows']]):.1f} s/epoch")
 

@@ -9,7 +9,6 @@ the discriminator module returns logits and D(x) = sigmoid(logit). One discrimin
 then one non-saturating generator step (maximize log D(G(z))) per batch; Adam with default
 betas.
 """
-import os
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .logs import replacing
 from .rng import generator, seed_for
 
 LATENT = 100
@@ -137,15 +137,13 @@ def _random_states(device: torch.device) -> dict:
 
 def save_checkpoint(s: dict, meta: dict, path) -> None:
     """Everything a resumed run needs, written atomically (a kill mid-write keeps the old one)."""
-    path = Path(path)
     device = next(s["G"].parameters()).device
     state = dict(meta=meta, epoch=s["epoch"], rows=s["rows"], samples=s["samples"],
                  G=s["G"].state_dict(), D=s["D"].state_dict(),
                  opt_g=s["opt_g"].state_dict(), opt_d=s["opt_d"].state_dict(),
                  latent=s["latent"].get_state(), rng=_random_states(device))
-    tmp = path.with_name(f".{path.name}.tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        torch.save(state, tmp)
 
 
 def load_checkpoint(s: dict, meta: dict, path) -> bool:

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -57,22 +58,30 @@ def run_frame(rows: list[dict], params: dict, prov: dict) -> pd.DataFrame:
     return df
 
 
-def write_atomic(df: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write to a temporary file beside `path`, then rename: an interrupted job never leaves
-    a half-written file under the final name."""
+@contextmanager
+def replacing(path: str | os.PathLike):
+    """Yield a temporary path beside `path` (ending in .tmp) to write to; rename it onto
+    `path` only when the block succeeds. An interrupted job never leaves a half-written file
+    under the final name."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        if path.suffix == ".csv":
-            df.to_csv(tmp, index=False)
-        else:
-            df.to_parquet(tmp, index=False)
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(df: pd.DataFrame, path: str | os.PathLike) -> None:
+    """A DataFrame as CSV or Parquet (by suffix), through `replacing`."""
+    with replacing(path) as tmp:
+        if Path(path).suffix == ".csv":
+            df.to_csv(tmp, index=False)
+        else:
+            df.to_parquet(tmp, index=False)
 
 
 def read_runs(paths) -> pd.DataFrame:
@@ -87,14 +96,6 @@ def read_studies(groups: list[list[str]]) -> pd.DataFrame:
 
 
 def write_text_atomic(text: str, path: str | os.PathLike) -> None:
-    """Write `text` to `path` through a temporary file beside it and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write `text` to `path` through `replacing`."""
+    with replacing(path) as tmp:
+        Path(tmp).write_text(text)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .logs import replacing
+
 # (images, labels) file stems of each IDX pair, in the order they are pooled.
 IDX_PAIRS = [("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
              ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")]
@@ -166,12 +168,9 @@ def prepare(idx_dir, allow_download: bool, holdout: int, seed: int) -> dict:
 
 
 def save(data: dict, path) -> None:
-    """np.savez to a temporary name, then rename (an interrupted job leaves no half file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.npz")
-    np.savez_compressed(tmp, **data)
-    tmp.replace(path)
+    """np.savez_compressed, atomically."""
+    with replacing(path) as tmp, open(tmp, "wb") as f:  # a file object: savez adds no .npz
+        np.savez_compressed(f, **data)
 
 
 def read(path) -> dict:
