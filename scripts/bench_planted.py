@@ -9,7 +9,11 @@ Times an epoch (10,000 fresh samples, batch 10) of
        with batch 10, an nn.Module, autograd and torch.optim.SGD;
 measures this machine's single-thread matmul rate (float32, 1024^3) and from it the FLOP
 bound of the epoch: every multiply-add the SGD epoch needs (teacher labels, forward,
-gradients) at that rate. The last line printed is JSON.
+gradients) at that rate. It also times the two costs every run pays besides the SGD
+arithmetic: drawing the epoch's fresh samples (the Gaussian inputs alone, then with the
+teacher's labels) and the exact population objective logged each epoch. The floor, the
+Gaussian inputs plus the objective plus the FLOP bound, caps the speed-up any trainer of
+this design can reach over the baseline on this machine. The last line printed is JSON.
 
     python scripts/bench_planted.py --width 120 --epochs 1
 """
@@ -17,13 +21,14 @@ import argparse
 import json
 import time
 
+import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
-from overparam.planted import init_student, make_teacher
+from overparam.planted import Stream, init_student, make_teacher, population_objective
 from overparam.threads import set_threads
-from overparam.trainer import train
+from overparam.trainer import chunk_steps, train
 
 
 class PlantedSamples(Dataset):
@@ -78,6 +83,47 @@ def matmul_gflops(size=1024, repeats=10):
     return 2 * size**3 / best / 1e9
 
 
+def best_seconds(f, repeats=5):
+    f()  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        f()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def fixed_costs(teacher, width, batch_size, samples):
+    """Seconds per run-epoch of what no trainer can skip: the fresh Gaussian inputs, the same
+    with the teacher's labels (one `Stream.draw`), and the exact objective of the log."""
+    stream = Stream(teacher, seed=0)
+    U, V = init_student(teacher, width, 0.1, seed=0)
+    steps = samples // batch_size
+    return dict(normals_s_per_epoch=best_seconds(lambda: torch.randn(steps, batch_size, teacher.D)),
+                data_s_per_epoch=best_seconds(lambda: stream.draw(steps, batch_size)),
+                objective_s_per_epoch=best_seconds(lambda: population_objective(teacher, U, V)))
+
+
+def chunk_products_seconds(teacher, width, batch_size, samples, seeds):
+    """Seconds per run-epoch of the trainer's three large products per chunk (X V, the Gram
+    matrix X X^T and X^T G), alone, on the shapes and stacking the trainer uses; the rest of
+    the SGD time is the sequential per-step work."""
+    steps = samples // batch_size
+    K = chunk_steps(steps, batch_size)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((steps // K, seeds, K * batch_size, teacher.D), dtype=np.float32)
+    V = rng.standard_normal((seeds, teacher.D, width), dtype=np.float32)
+    G = rng.standard_normal((seeds, K * batch_size, width), dtype=np.float32)
+    P, Sg, dV = np.empty_like(G), np.empty((seeds, K * batch_size, K * batch_size), np.float32), np.empty_like(V)
+
+    def epoch():
+        for Xc in X:
+            np.matmul(Xc, V, out=P)
+            np.matmul(Xc, Xc.transpose(0, 2, 1), out=Sg)
+            np.matmul(Xc.transpose(0, 2, 1), G, out=dV)
+    return best_seconds(epoch, repeats=3) / seeds
+
+
 def epoch_flops(D, n, r0, r, samples):
     """Multiply-adds x 2 of one SGD epoch: teacher labels (2 D r0 + 2 r0 n per sample), forward
     (2 D r + 2 r n), gradients (2 n r for dU, 2 n r for E U, 2 D r for dV)."""
@@ -119,17 +165,28 @@ def main(argv=None):
     gflops = matmul_gflops()
     flops = epoch_flops(a.D, a.n, a.r0, a.width, a.samples_per_epoch)
     bound = flops / (gflops * 1e9)
+    fixed = fixed_costs(teacher, a.width, a.batch_size, a.samples_per_epoch)
+    fixed["chunk_products_s_per_epoch"] = chunk_products_seconds(teacher, a.width, a.batch_size,
+                                                                 a.samples_per_epoch, a.seeds)
+    floor = fixed["normals_s_per_epoch"] + fixed["objective_s_per_epoch"] + bound
     out = dict(width=a.width, batch_size=a.batch_size, epochs=a.epochs, seeds=a.seeds,
                trainer_s_per_epoch=trainer, trainer_sgd_s_per_epoch=sgd_only,
                trainer_one_seed_s_per_epoch=trainer_1, speedup_one_seed=baseline / trainer_1,
                baseline_s_per_epoch=baseline, flop_bound_s_per_epoch=bound,
                speedup_vs_baseline=baseline / trainer, trainer_over_bound=trainer / bound,
                sgd_over_bound=sgd_only / bound, matmul_gflops=gflops, epoch_gflop=flops / 1e9,
-               torch=torch.__version__)
+               **fixed, floor_s_per_epoch=floor, speedup_ceiling=baseline / floor,
+               trainer_over_floor=trainer / floor, torch=torch.__version__)
     print(f"r={a.width}: trainer {trainer * 1e3:.1f} ms per run-epoch with {a.seeds} seeds together "
           f"({sgd_only * 1e3:.1f} ms without the exact objective; {trainer_1 * 1e3:.1f} ms alone), baseline {baseline * 1e3:.0f} ms/epoch, FLOP bound {bound * 1e3:.1f} ms/epoch "
           f"at {gflops:.1f} GFLOP/s")
-    print(f"speed-up over the baseline {baseline / trainer:.1f}x; trainer / bound {trainer / bound:.2f}")
+    print(f"parts of a run-epoch: Gaussian inputs {fixed['normals_s_per_epoch'] * 1e3:.1f} ms "
+          f"(with the teacher's labels {fixed['data_s_per_epoch'] * 1e3:.1f} ms), exact objective "
+          f"{fixed['objective_s_per_epoch'] * 1e3:.1f} ms; the trainer's chunk products alone "
+          f"{fixed['chunk_products_s_per_epoch'] * 1e3:.1f} ms; floor (inputs + objective + FLOP bound) "
+          f"{floor * 1e3:.1f} ms, so no trainer beats the baseline by more than {baseline / floor:.1f}x here")
+    print(f"speed-up over the baseline {baseline / trainer:.1f}x; trainer / bound {trainer / bound:.2f}; "
+          f"trainer / floor {trainer / floor:.2f}")
     print(json.dumps(out))
 
 
