@@ -72,17 +72,6 @@ def baseline_epoch(teacher, width, lr, batch_size, samples):
     return time.perf_counter() - t0
 
 
-def matmul_gflops(size=1024, repeats=10):
-    A, B = torch.randn(size, size), torch.randn(size, size)
-    C = torch.empty(size, size)
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        torch.mm(A, B, out=C)
-        best = min(best, time.perf_counter() - t0)
-    return 2 * size**3 / best / 1e9
-
-
 def best_seconds(f, repeats=5):
     f()  # warm-up
     best = float("inf")
@@ -93,7 +82,13 @@ def best_seconds(f, repeats=5):
     return best
 
 
-def fixed_costs(teacher, width, batch_size, samples):
+def matmul_gflops(size=1024, repeats=10):
+    A, B = torch.randn(size, size), torch.randn(size, size)
+    C = torch.empty(size, size)
+    return 2 * size**3 / best_seconds(lambda: torch.mm(A, B, out=C), repeats) / 1e9
+
+
+def unavoidable_costs(teacher, width, batch_size, samples):
     """Seconds per run-epoch of what no trainer can skip: the fresh Gaussian inputs, the same
     with the teacher's labels (one `Stream.draw`), and the exact objective of the log."""
     stream = Stream(teacher, seed=0)
@@ -165,25 +160,25 @@ def main(argv=None):
     gflops = matmul_gflops()
     flops = epoch_flops(a.D, a.n, a.r0, a.width, a.samples_per_epoch)
     bound = flops / (gflops * 1e9)
-    fixed = fixed_costs(teacher, a.width, a.batch_size, a.samples_per_epoch)
-    fixed["chunk_products_s_per_epoch"] = chunk_products_seconds(teacher, a.width, a.batch_size,
+    parts = unavoidable_costs(teacher, a.width, a.batch_size, a.samples_per_epoch)
+    parts["chunk_products_s_per_epoch"] = chunk_products_seconds(teacher, a.width, a.batch_size,
                                                                  a.samples_per_epoch, a.seeds)
-    floor = fixed["normals_s_per_epoch"] + fixed["objective_s_per_epoch"] + bound
+    floor = parts["normals_s_per_epoch"] + parts["objective_s_per_epoch"] + bound
     out = dict(width=a.width, batch_size=a.batch_size, epochs=a.epochs, seeds=a.seeds,
                trainer_s_per_epoch=trainer, trainer_sgd_s_per_epoch=sgd_only,
                trainer_one_seed_s_per_epoch=trainer_1, speedup_one_seed=baseline / trainer_1,
                baseline_s_per_epoch=baseline, flop_bound_s_per_epoch=bound,
                speedup_vs_baseline=baseline / trainer, trainer_over_bound=trainer / bound,
                sgd_over_bound=sgd_only / bound, matmul_gflops=gflops, epoch_gflop=flops / 1e9,
-               **fixed, floor_s_per_epoch=floor, speedup_ceiling=baseline / floor,
+               **parts, floor_s_per_epoch=floor, speedup_ceiling=baseline / floor,
                trainer_over_floor=trainer / floor, torch=torch.__version__)
     print(f"r={a.width}: trainer {trainer * 1e3:.1f} ms per run-epoch with {a.seeds} seeds together "
           f"({sgd_only * 1e3:.1f} ms without the exact objective; {trainer_1 * 1e3:.1f} ms alone), baseline {baseline * 1e3:.0f} ms/epoch, FLOP bound {bound * 1e3:.1f} ms/epoch "
           f"at {gflops:.1f} GFLOP/s")
-    print(f"parts of a run-epoch: Gaussian inputs {fixed['normals_s_per_epoch'] * 1e3:.1f} ms "
-          f"(with the teacher's labels {fixed['data_s_per_epoch'] * 1e3:.1f} ms), exact objective "
-          f"{fixed['objective_s_per_epoch'] * 1e3:.1f} ms; the trainer's chunk products alone "
-          f"{fixed['chunk_products_s_per_epoch'] * 1e3:.1f} ms; floor (inputs + objective + FLOP bound) "
+    print(f"parts of a run-epoch: Gaussian inputs {parts['normals_s_per_epoch'] * 1e3:.1f} ms "
+          f"(with the teacher's labels {parts['data_s_per_epoch'] * 1e3:.1f} ms), exact objective "
+          f"{parts['objective_s_per_epoch'] * 1e3:.1f} ms; the trainer's chunk products alone "
+          f"{parts['chunk_products_s_per_epoch'] * 1e3:.1f} ms; floor (inputs + objective + FLOP bound) "
           f"{floor * 1e3:.1f} ms, so no trainer beats the baseline by more than {baseline / floor:.1f}x here")
     print(f"speed-up over the baseline {baseline / trainer:.1f}x; trainer / bound {trainer / bound:.2f}; "
           f"trainer / floor {trainer / floor:.2f}")
