@@ -9,6 +9,17 @@ from pathlib import Path
 shell.prefix(f'PATH="{Path(sys.executable).parent}:$PATH"; ')
 PLANTED = config["planted"]
 
+# What each study gives the report, appended by its rule file: its numbers rule (writing
+# report/generated/<study>/: numbers.tex with its macros and claims, tables, claims.csv) and
+# its figures. report.smk only collects these lists, so a new study adds itself in its own file.
+REPORT_PARTS = []
+REPORT_FIGURES = []
+
+
+def generated(study, *names):
+    """Paths of a study's generated report files."""
+    return [f"report/generated/{study}/{name}" for name in names]
+
 # A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
 # length and schedule are study-wide (a change of them reruns the jobs: params trigger).
 # One job trains every seed of a sweep point (the seeds share its process and its products).

@@ -149,3 +149,25 @@ rule gan_plot_quality:
         "benchmarks/figures/gan_quality.tsv"
     shell:
         "python {params.script} quality --quality {input.quality} --reference {input.reference} --out {output} > {log} 2>&1"
+
+
+rule gan_numbers:
+    input:
+        runs=rules.gan_summary.output.runs,
+        quality=rules.gan_summary.output.quality,
+    output:
+        numbers=generated("gan", "numbers.tex")[0],
+        claims=generated("gan", "claims.csv")[0],
+        tables=generated("gan", "gan_table.tex"),
+    params:
+        script=script("gan_numbers.py"),
+    log:
+        "logs/report/gan_numbers.log",
+    benchmark:
+        "benchmarks/report/gan_numbers.tsv"
+    shell:
+        "python {params.script} --runs {input.runs} --quality {input.quality} --out-dir report/generated/gan > {log} 2>&1"
+
+
+REPORT_PARTS.append(rules.gan_numbers)
+REPORT_FIGURES.extend(GAN_FIGURES)

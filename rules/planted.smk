@@ -126,3 +126,29 @@ rule planted_summary:
         "benchmarks/planted/summary.tsv"
     shell:
         "python {params.script} {params.studies} --selected-lr {input.selected} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} > {log} 2>&1"
+
+
+rule planted_numbers:
+    input:
+        runs=rules.planted_summary.output.runs,
+        summary=rules.planted_summary.output.summary,
+        selected=rules.planted_select_lr.output[0],
+        check=rules.planted_check.output.table,
+        anchors=repo_path("data/anchors/published_v2.csv"),
+    output:
+        numbers=generated("planted", "numbers.tex")[0],
+        claims=generated("planted", "claims.csv")[0],
+        tables=generated("planted", "teacher_check_table.tex", "lr_test_table.tex", "width_test_table.tex",
+                         "regimes_table.tex"),
+    params:
+        script=script("planted_numbers.py"),
+    log:
+        "logs/report/planted_numbers.log",
+    benchmark:
+        "benchmarks/report/planted_numbers.tsv"
+    shell:
+        "python {params.script} --runs {input.runs} --summary {input.summary} --selected-lr {input.selected} --teacher-check {input.check} --anchors {input.anchors} --out-dir report/generated/planted > {log} 2>&1"
+
+
+REPORT_PARTS.append(rules.planted_numbers)
+REPORT_FIGURES.extend(PLANTED_FIGURES)

@@ -32,3 +32,25 @@ rule spurious_table:
         "benchmarks/spurious/table.tsv"
     shell:
         "python {params.script} --cells {input.cells} --anchor {input.anchor} --table-out {output.table} --figure-out {output.figure} > {log} 2>&1"
+
+
+rule spurious_numbers:
+    input:
+        table=rules.spurious_table.output.table,
+        cells=spurious_cells(),
+    output:
+        numbers=generated("spurious", "numbers.tex")[0],
+        claims=generated("spurious", "claims.csv")[0],
+        tables=generated("spurious", "spurious_table.tex"),
+    params:
+        script=script("spurious_numbers.py"),
+    log:
+        "logs/report/spurious_numbers.log",
+    benchmark:
+        "benchmarks/report/spurious_numbers.tsv"
+    shell:
+        "python {params.script} --table {input.table} --cells {input.cells} --out-dir report/generated/spurious > {log} 2>&1"
+
+
+REPORT_PARTS.append(rules.spurious_numbers)
+REPORT_FIGURES.append(rules.spurious_table.output.figure)

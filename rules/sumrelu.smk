@@ -65,3 +65,27 @@ rule sumrelu_plot_vs_m:
         "benchmarks/figures/sumrelu_vs_m.tsv"
     shell:
         "python {params.script} vs_m --runs {input.runs} --summary {input.summary} --out {output} > {log} 2>&1"
+
+
+rule sumrelu_numbers:
+    input:
+        runs=rules.sumrelu_summary.output.runs,
+        summary=rules.sumrelu_summary.output.summary,
+        logs=sumrelu_runs("log.parquet"),
+    output:
+        numbers=generated("sumrelu", "numbers.tex")[0],
+        claims=generated("sumrelu", "claims.csv")[0],
+        tables=generated("sumrelu", "sumrelu_table.tex"),
+    params:
+        script=script("sumrelu_numbers.py"),
+        curve_ms=lookup(dpath="sumrelu/curve_ms", within=config),
+    log:
+        "logs/report/sumrelu_numbers.log",
+    benchmark:
+        "benchmarks/report/sumrelu_numbers.tsv"
+    shell:
+        "python {params.script} --runs {input.runs} --summary {input.summary} --logs {input.logs} --curve-ms {params.curve_ms} --out-dir report/generated/sumrelu > {log} 2>&1"
+
+
+REPORT_PARTS.append(rules.sumrelu_numbers)
+REPORT_FIGURES.extend(SUMRELU_FIGURES)

@@ -33,3 +33,24 @@ rule theory_figure:
         check="l4|l51",
     shell:
         "python {params.script} {wildcards.check} --lam {params.lam} --out {output.table} --figure {output.figure} > {log} 2>&1"
+
+
+rule theory_numbers:
+    input:
+        expand("results/theory/{check}.parquet", check=["v1a", "v1b", "v1c", "l4", "l51"]),
+    output:
+        numbers=generated("theory", "numbers.tex")[0],
+        claims=generated("theory", "claims.csv")[0],
+        tables=generated("theory", "theory_v1b_table.tex"),
+    params:
+        script=script("theory_numbers.py"),
+    log:
+        "logs/report/theory_numbers.log",
+    benchmark:
+        "benchmarks/report/theory_numbers.tsv"
+    shell:
+        "python {params.script} --checks {input} --out-dir report/generated/theory > {log} 2>&1"
+
+
+REPORT_PARTS.append(rules.theory_numbers)
+REPORT_FIGURES.extend(expand("figures/theory_{check}.pdf", check=["l4", "l51"]))

@@ -6,7 +6,8 @@ a figure):
     v1b   weight decay balances |U|_F and |V|_F, plain gradient descent does not
     v1c   the best rescaling under (lambda/2)(|U|_F + |V|_F^2) is balanced only at c = 1/4
     l4    f(eps w*) -> inf f; gradient and Hessian norms blow up as w -> 0
-    l51   global min-max points of 0.2 x y - cos y and the local conditions there
+    l51   global min-max points of 0.2 x y - cos y and the local conditions there; its local
+          min-max points (on the boundary x = +-1)
 """
 import argparse
 
@@ -51,14 +52,19 @@ def main(argv=None):
         save(fig, a.figure)
     else:
         df, curve = theory.minmax_grid()
+        glob, loc = df[df["kind"] == "global"], df[df["kind"] == "local"]
         fig, ax = plt.subplots(figsize=(4.5, 3.4))
-        ax.plot(curve["x"], curve["phi"])
-        ax.scatter(df["x"], df["value"], color="red", zorder=3, label="global min-max value")
+        ax.plot(curve["x"], curve["phi"], label="phi(x) = max_y f")
+        for k, (x, y) in enumerate(zip(loc["x"], loc["y"])):
+            ax.plot(curve["x"], curve[f"local_branch_{k}"], "--", lw=1,
+                    label=f"local max in y, branch through ({x:.0f}, {y:.2f})")
+        ax.scatter(glob["x"], glob["value"], color="red", zorder=3, label="global min-max value")
+        ax.scatter(loc["x"], loc["value"], color="black", marker="s", zorder=3, label="local min-max points")
         ax.set_xlabel("x")
-        ax.set_ylabel("phi(x) = max_y 0.2 x y - cos y")
-        ax.set_title(f"L5.1: min-max points (x, y) = {', '.join(f'({x:.2f}, {y:.4f})' for x, y in zip(df['x'], df['y']))}",
-                     fontsize=8)
-        ax.legend(fontsize=8)
+        ax.set_ylabel("value")
+        pts = lambda d: ", ".join(f"({x:.2f}, {y:.4f})" for x, y in zip(d["x"], d["y"]))  # noqa: E731
+        ax.set_title(f"L5.1: global min-max points {pts(glob)}\nlocal min-max points {pts(loc)}", fontsize=8)
+        ax.legend(fontsize=6.5, loc="upper center")
         save(fig, a.figure)
     write_atomic(df.assign(check=a.check, **provenance()), a.out)
     print(df.to_string(index=False))

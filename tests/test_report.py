@@ -18,7 +18,7 @@ REPORT = ROOT / "report"
 # The sections in the order report.tex inputs them.
 SECTIONS = [REPORT / f"{name}.tex" for name in
             re.findall(r"\\input\{(sections/[^}]*?)(?:\.tex)?\}", (REPORT / "report.tex").read_text())]
-# The questions of SPEC.md, in order: each must open a section of the report.
+# The questions of PROBLEMS.md, in order: each must open a section of the report.
 QUESTIONS = ["V1", "V2", "L1.1", "L1.2", "L2", "L3", "L4", "L5.1", "L5.2"]
 # Generated macros are CamelCase with two capitals or more (report_numbers.NAME); these standard
 # commands are too, and the text may use them.

@@ -4,8 +4,9 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
+
+from .logs import replacing
 
 TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended latexmk"
 # Problems the LaTeX log may report even when latexmk succeeds; any of them fails the build.
@@ -14,16 +15,20 @@ LOG_PROBLEMS = re.compile(r"Undefined control sequence|There were undefined refe
                           r"^\S+\.tex:\d+: |Fatal error")
 
 
-def stage(build: Path, tex: str, groups: dict[str, list[str]]) -> Path:
+def stage(build: Path, tex: str, groups: dict[str, list[str]], roots: dict[str, str] | None = None) -> Path:
     """Copy the main file to `build` and each group of files to `build/<group>/` (emptied
-    first, so no stale file of an earlier build is used). Returns the main file's copy."""
+    first, so no stale file of an earlier build is used): by name, or by their path below
+    `roots[group]` where one is given. Returns the main file's copy."""
     build.mkdir(parents=True, exist_ok=True)
+    roots = roots or {}
     for group, files in groups.items():
         folder = build / group
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         for f in files:
-            shutil.copy2(f, folder / Path(f).name)
+            target = folder / (Path(os.path.relpath(f, roots[group])) if group in roots else Path(f).name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, target)
     main = build / Path(tex).name
     shutil.copy2(tex, main)
     return main
@@ -33,11 +38,12 @@ def log_problems(log_text: str) -> list[str]:
     return [line for line in log_text.splitlines() if LOG_PROBLEMS.search(line)]
 
 
-def build_pdf(tex: str, groups: dict[str, list[str]], build_dir: str, out: str) -> None:
+def build_pdf(tex: str, groups: dict[str, list[str]], build_dir: str, out: str,
+              roots: dict[str, str] | None = None) -> None:
     latexmk = shutil.which("latexmk")
     if latexmk is None:
         raise SystemExit(f"latexmk is not installed: apt-get install {TEX_PACKAGES} (see README, Report)")
-    main = stage(Path(build_dir), tex, groups)
+    main = stage(Path(build_dir), tex, groups, roots)
     cmd = [latexmk, "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", main.name]
     done = subprocess.run(cmd, cwd=main.parent, capture_output=True, text=True)
     print(done.stdout[-6000:], done.stderr[-3000:], sep="\n")
@@ -46,12 +52,5 @@ def build_pdf(tex: str, groups: dict[str, list[str]], build_dir: str, out: str) 
     if done.returncode != 0 or problems:
         raise SystemExit(f"LaTeX failed (exit {done.returncode}); see {log}:\n" + "\n".join(problems))
     pdf = Path(out)
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with replacing(pdf) as tmp:
         shutil.copyfile(main.with_suffix(".pdf"), tmp)
-        os.replace(tmp, pdf)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

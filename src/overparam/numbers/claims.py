@@ -1,0 +1,78 @@
+"""Claims: every result the report states in words is a predicate over the logs.
+
+A claim is evaluated where its study's numbers are made, with the values it used. The report
+prints the sentence that holds (a claim carries one for each outcome), so no sentence can
+contradict the logs it was built from; a claim that has no honest wording for one outcome
+stops the build with its name and its values. Every claim, true or false, is listed in the
+report's appendix and in the HTML report.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from .tex import NAME, fmt, tex_escape
+
+
+class ClaimError(ValueError):
+    """A claim with no honest wording for what the logs show."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    name: str        # CamelCase: also the macro that prints `text`
+    study: str
+    predicate: str   # the predicate in words
+    values: str      # the values it was evaluated on, as plain text
+    holds: bool
+    text: str        # the LaTeX the report prints
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+def show(values: dict) -> str:
+    """Values as plain text: `r=60: 2 of 5; lr=0.1`."""
+    def one(v):
+        if isinstance(v, float):
+            return f"{v:.4g}"
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(one(x) for x in v) + "]"
+        return str(v)
+    return "; ".join(f"{k}={one(v)}" for k, v in values.items())
+
+
+def claim(study: str, name: str, predicate: str, holds, values: dict, if_true: str,
+          if_false: str | None) -> Claim:
+    """Evaluate one claim. `if_false=None` says no honest sentence exists when it fails: the
+    build then stops here, naming the claim and the values that falsified it."""
+    if not NAME.fullmatch(name):
+        raise ValueError(f"claim name {name!r} must be CamelCase letters (it is also a macro)")
+    holds = bool(holds)
+    text = if_true if holds else if_false
+    if text is None:
+        raise ClaimError(f"claim {name} ({study}) is false and the report has no wording for that: "
+                         f"{predicate}; values: {show(values)}")
+    return Claim(name, study, predicate, show(values), holds, text)
+
+
+def table(claims: list[Claim]) -> pd.DataFrame:
+    return pd.DataFrame([c.row() for c in claims],
+                        columns=["name", "study", "predicate", "values", "holds", "text"])
+
+
+def appendix_rows(claims: pd.DataFrame) -> str:
+    """The appendix: one longtable row per claim (name, predicate, values, outcome)."""
+    rows = []
+    for c in claims.itertuples(index=False):
+        outcome = "true" if str(c.holds).lower() == "true" else "\\textbf{false}"
+        rows.append(f"\\texttt{{{tex_escape(c.name)}}} & {tex_escape(c.predicate)} & "
+                    f"{tex_escape(c.values)} & {outcome} \\\\")
+    return "\n".join(rows) + "\n"
+
+
+def count_macros(claims: pd.DataFrame) -> list[tuple[str, str]]:
+    holds = claims["holds"].astype(str).str.lower().eq("true")
+    return [("ClaimCount", fmt(len(claims))), ("ClaimTrue", fmt(int(holds.sum()))),
+            ("ClaimFalse", fmt(int((~holds).sum())))]

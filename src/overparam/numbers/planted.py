@@ -1,0 +1,414 @@
+"""V2, the planted teacher: numbers, tables and claims from the study's summary outputs
+(summary.csv, selected_lr.json, teacher_check.parquet), its tidy log runs.parquet (curves and
+provenance) and the published solution's numbers (data/anchors/published_v2.csv)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import Numbers
+from .claims import claim
+from .tex import commits, fmt, fmt_list, interval, seed_range, tabular, tex_escape
+
+STUDY = "planted"
+NA = r"\mbox{n/a}"
+
+
+def c(name, predicate, holds, values, if_true, if_false):
+    return claim(STUDY, name, predicate, holds, values, if_true, if_false)
+
+
+def r_list(rs) -> str:
+    return ", ".join(f"\\(r={int(r)}\\)" for r in rs)
+
+
+def median_curves(runs: pd.DataFrame, study: str) -> pd.DataFrame:
+    """Median over seeds of the exact objective at the end of every epoch: epochs x widths."""
+    s = runs[(runs["study"] == study) & (runs["epoch"] > 0)]
+    return s.groupby(["epoch", "r"])["population_objective"].median().unstack("r").sort_index()
+
+
+def teacher_check(check: pd.DataFrame, n: Numbers) -> None:
+    """V2(a): mean ||y||^2 of each mini-batch against the exact E||y||^2."""
+    m = check["mean_sq_norm"]
+    exact = float(check["exact_expected_sq_norm"].iloc[0])
+    se = float((check["std_sq_norm"] / np.sqrt(check["batch_size"])).mean())  # of one batch mean
+    spread = float(m.std(ddof=1))
+    n.macros += [
+        ("CheckBatches", fmt(len(check))), ("CheckBatchSize", fmt(check["batch_size"].iloc[0])),
+        ("CheckSeed", fmt(check["seed"].iloc[0])), ("CheckExact", fmt(exact)),
+        ("CheckMeanMin", fmt(m.min())), ("CheckMeanMax", fmt(m.max())),
+        ("CheckMeanOfMeans", fmt(m.mean())), ("CheckSpread", fmt(spread)), ("CheckStdErr", fmt(se)),
+        ("CheckWithinTwoSE", fmt(int(((m - exact).abs() <= 2 * check["std_sq_norm"]
+                                      / np.sqrt(check["batch_size"])).sum()))),
+        ("CheckCommit", commits(check["prov_git_commit"])),
+    ]
+    ratio = spread / se
+    n.add(c("CheckSpreadClaim", "the spread of the batch means is within a factor 2 of the standard error "
+            "of one batch mean estimated within the batches", 0.5 <= ratio <= 2,
+            {"spread": spread, "standard_error": se},
+            "is close to", f"differs (by a factor {fmt(ratio, 2)}) from"))
+    z = (m.mean() - exact) / (se / np.sqrt(len(check)))
+    n.add(c("CheckUnbiasedClaim", "the mean of the batch means lies within 3 of its standard errors of "
+            "the exact value", abs(z) <= 3, {"mean_of_means": float(m.mean()), "exact": exact, "z": float(z)},
+            "The mean of the batch means lies within three of its standard errors of the exact value, so "
+            "the generator is unbiased at the scale this check resolves.",
+            f"The mean of the batch means lies {fmt(abs(z), 2)} of its standard errors from the exact value: "
+            "more than chance explains, so the sampler or the closed form is wrong."))
+    t = pd.DataFrame({
+        "batch": check["batch"].map(lambda v: fmt(v)),
+        r"mean \(\|y_i\|^2\)": m.map(fmt),
+        r"std \(\|y_i\|^2\)": check["std_sq_norm"].map(fmt),
+        r"exact \(\mathbb{E}\|y\|^2\)": check["exact_expected_sq_norm"].map(fmt),
+    })
+    n.tables["teacher_check_table"] = tabular(t, "rrrr")
+
+
+def published(anchors: pd.DataFrame, n: Numbers) -> pd.Series:
+    """The published solution's numbers, kept in data/anchors (quotations)."""
+    one = anchors[anchors["lr"].isna()].set_index("key")["value"]
+    names = {"init_scale": "PubInitScale", "D": "PubD", "width_epochs_below_threshold": "PubWidthEpochs",
+             "width_threshold": "PubWidthThreshold", "width_fastest_r": "PubWidthFastestR",
+             "livni_lr": "PubLivniLr", "livni_batch": "PubLivniBatch", "livni_init_scale": "PubLivniInit",
+             "livni_epochs": "PubLivniEpochs", "livni_narrow_r": "PubLivniNarrowR",
+             "livni_narrow_final": "PubLivniNarrowFinal", "textbook_seconds_per_epoch": "PubSecondsPerEpoch"}
+    n.macros += [(macro, fmt(one[key])) for key, macro in names.items() if key in one]
+    lr = anchors[anchors["key"] == "lr_test_final"].sort_values("lr")
+    n.macros.append(("PubLrTestFinals", ", ".join(f"{fmt(v)} (\\(\\eta={fmt(e, 2, False)}\\))"
+                                                   for e, v in zip(lr["lr"], lr["value"]))))
+    return one
+
+
+def lr_test(runs, summary, selected, anchors, n: Numbers) -> None:
+    """V2(c): which eta ends lowest, beside the published solution's ranking."""
+    s = summary[summary["study"] == "lr_test"].sort_values("lr0")
+    row0 = s.iloc[0]
+    ranked = s.sort_values("final_batch_mean")
+    best = ranked.iloc[0]
+    n.macros += [
+        ("LrTestWidth", fmt(row0["r"])), ("LrTestBatch", fmt(row0["batch_size"])),
+        ("LrTestInit", fmt(row0["init_scale"])), ("LrTestEpochs", fmt(row0["epochs"])),
+        ("LrTestOptimizer", tex_escape(row0["optimizer"])), ("LrTestEtas", fmt_list(s["lr0"])),
+        ("PlantedSelectedLr", fmt(selected)),
+        ("LrTestBestFinal", fmt(best["final_batch_mean"])),
+        ("LrTestBestExact", fmt(best["final_population_mean"])),
+        ("LrTestDiverged", fmt(int(s["diverged"].sum()))),
+        ("LrTestRuns", fmt(int(s["seeds"].sum()))),
+        ("LrTestSamples", fmt(row0["epochs"] * runs["samples_per_epoch"].iloc[0])),
+    ]
+    largest, smallest = s["lr0"].max(), s["lr0"].min()
+    second = ranked.iloc[1] if len(ranked) > 1 else None
+    gap = (f", {fmt(second['final_batch_mean'] / best['final_batch_mean'], 2)} times below the next best, "
+           f"\\(\\eta={fmt(second['lr0'], 3, False)}\\) ({fmt(second['final_batch_mean'])})"
+           if second is not None else "")
+    n.add(c("LrTestLargestWinsClaim", "the eta with the lowest mean final mini-batch objective is the largest eta tried",
+            selected == largest, {"selected": selected, "largest": largest},
+            f"The largest step, \\(\\eta={fmt(selected, 3, False)}\\), ends lowest: mean final mini-batch "
+            f"objective {fmt(best['final_batch_mean'])}{gap}.",
+            f"The step \\(\\eta={fmt(selected, 3, False)}\\) ends lowest, not the largest one: mean final "
+            f"mini-batch objective {fmt(best['final_batch_mean'])}{gap}."))
+    worst = ranked.iloc[-1]
+    n.add(c("LrTestSmallestWorstClaim", "the smallest eta tried ends highest", worst["lr0"] == smallest,
+            {"worst": float(worst["lr0"]), "smallest": smallest},
+            f"The smallest, \\(\\eta={fmt(smallest, 3, False)}\\), ends highest, at {fmt(worst['final_batch_mean'])}.",
+            f"The one that ends highest is \\(\\eta={fmt(worst['lr0'], 3, False)}\\), at "
+            f"{fmt(worst['final_batch_mean'])}, not the smallest."))
+    div = int(s["diverged"].sum())
+    n.add(c("LrTestNoneDivergedClaim", "no run of the lr test diverged", div == 0, {"diverged": div},
+            "No run diverged.", f"{fmt(div)} of the {fmt(int(s['seeds'].sum()))} runs diverged (they count as "
+            "infinitely bad in the selection)."))
+
+    # the plateau: the objective of the zero student is E||y||^2/2; "leaving it" is falling to half of it
+    lt = runs[runs["study"] == "lr_test"]
+    start = lt[lt["epoch"] == 0].groupby("lr0")["population_objective"].median()
+    fin = s.set_index("lr0")["final_population_mean"]
+    small_stays = bool(fin[smallest] >= 0.5 * start[smallest])
+    curve = lt[(lt["lr0"] == selected) & (lt["epoch"] > 0)].groupby("epoch")["population_objective"].median()
+    left = curve[curve < 0.5 * start[selected]]
+    left_epoch = int(left.index.min()) if len(left) else None
+    n.add(c("LrTestPlateauClaim", "with the smallest eta the exact objective ends above half its starting value "
+            "(the student has not left the plateau of the zero function), and with the selected eta the median "
+            "falls below half its start", small_stays and left_epoch is not None,
+            {"start": float(start[smallest]), "final_smallest": float(fin[smallest]),
+             "epoch_selected_below_half": left_epoch if left_epoch is not None else "never"},
+            "With the small initialization the student starts on a plateau near the objective of the zero "
+            f"function; in the {fmt(row0['epochs'] * runs['samples_per_epoch'].iloc[0])} samples of the test "
+            f"the smallest step does not leave it (its exact objective ends at {fmt(fin[smallest])}, against "
+            f"{fmt(start[smallest])} at the start), while \\(\\eta={fmt(selected, 3, False)}\\) is stable at "
+            f"this scale and falls below half its start by epoch {fmt(left_epoch or 0)}.",
+            "With the small initialization the student starts near the objective of the zero function "
+            f"({fmt(start[smallest])}); with the smallest step it ends at {fmt(fin[smallest])}, and with "
+            f"\\(\\eta={fmt(selected, 3, False)}\\) its median "
+            + (f"falls below half its start by epoch {fmt(left_epoch)}." if left_epoch is not None
+               else "never falls below half its start.")))
+
+    # against the published solution: the ranking and the order of magnitude, not agreement
+    pub = anchors[anchors["key"] == "lr_test_final"].set_index("lr")["value"]
+    both = s[s["lr0"].isin(pub.index)].set_index("lr0")
+    same_rank = list(both["final_batch_mean"].sort_values().index) == list(pub.reindex(both.index).sort_values().index)
+    ratio = (np.log10(both["final_batch_mean"] / pub.reindex(both.index))).abs()
+    n.add(c("LrTestRankingClaim", "the etas of the lr test rank in the same order by final objective as in the "
+            "published solution", same_rank and len(both) > 1,
+            {"ours": [float(v) for v in both["final_batch_mean"]], "published": [float(v) for v in pub.reindex(both.index)]},
+            "The ranking of the steps is the same as theirs",
+            "The ranking of the steps differs from theirs"))
+    within = bool(len(ratio) and (ratio < 1).all())
+    worst_lr = float(ratio.idxmax()) if len(ratio) else float("nan")
+    n.add(c("LrTestMagnitudeClaim", "for every eta both solutions report, our mean final objective is within a "
+            "factor 10 of the published one", within, {"largest_log10_ratio": float(ratio.max()) if len(ratio) else "none"},
+            "and each of our final objectives lies within a factor of ten of the published one (the largest "
+            f"factor is {fmt(10 ** ratio.max(), 2)}, at \\(\\eta={fmt(worst_lr, 2, False)}\\)).",
+            "but not every final objective is within a factor of ten of the published one (the largest factor "
+            f"is {fmt(10 ** ratio.max(), 2) if len(ratio) else NA}, at \\(\\eta={fmt(worst_lr, 2, False)}\\))."))
+
+    pubcol = [fmt(pub[lr]) if lr in pub.index else "--" for lr in s["lr0"]]
+    t = pd.DataFrame({
+        r"\(\eta\)": s["lr0"].map(fmt),
+        "mini-batch, mean": s["final_batch_mean"].map(fmt),
+        "exact, mean": s["final_population_mean"].map(fmt),
+        "exact, range": [interval(a, b) for a, b in zip(s["final_population_min"], s["final_population_max"])],
+        "diverged": s["diverged"].map(fmt),
+        "published": pubcol,
+    })
+    n.tables["lr_test_table"] = tabular(t, "rrrlrr")
+
+
+def halving_drops(curve: pd.Series, halve_every: int, floor: float = 1e-9):
+    """log10 drop of a median curve over the two epochs after each halving of eta, beside the
+    drop over the two epochs before it (the trend), for halvings where the curve is above `floor`."""
+    out = []
+    for e in range(halve_every, int(curve.index.max()) - 1, halve_every):
+        if e - 2 not in curve.index or e + 2 not in curve.index or curve[e] <= floor:
+            continue
+        after = np.log10(curve[e] / curve[e + 2])
+        before = np.log10(curve[e - 2] / curve[e])
+        out.append((e, float(after), float(before)))
+    return out
+
+
+def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
+    """V2(d): the width sweep at the selected eta."""
+    w = summary[summary["study"] == "width_test"].sort_values("r").reset_index(drop=True)
+    r0 = int(runs["r0"].iloc[0])
+    reached = w[w["reached_threshold"] > 0]
+    by_speed = reached.sort_values(["epochs_to_threshold_median", "r"])
+    wr = runs[runs["study"] == "width_test"]
+    hit = wr[wr["population_objective"] <= threshold].groupby("run_id")["epoch"].min()
+    narrow, wide = w.iloc[0], w.iloc[-1]
+    n.macros += [
+        ("WidthTestLr", fmt(w["lr0"].iloc[0])), ("WidthTestBatch", fmt(w["batch_size"].iloc[0])),
+        ("WidthTestInit", fmt(w["init_scale"].iloc[0])), ("WidthTestEpochs", fmt(w["epochs"].iloc[0])),
+        ("WidthTestOptimizer", tex_escape(w["optimizer"].iloc[0])),
+        ("WidthTestWidths", fmt_list(w["r"])), ("WidthTestMultipliers", fmt_list(w["r_over_r0"])),
+        ("WidthRuns", fmt(int(w["seeds"].sum()))), ("WidthReachedRuns", fmt(int(w["reached_threshold"].sum()))),
+        ("WidthDiverged", fmt(int(w["diverged"].sum()))),
+        ("WidthNarrowR", fmt(narrow["r"])), ("WidthWideR", fmt(wide["r"])),
+        ("WidthWideFinalMean", fmt(wide["final_population_mean"])),
+        ("WidthBestFinalR", fmt(w.sort_values("final_population_mean")["r"].iloc[0])),
+        ("WidthBestFinalMean", fmt(w["final_population_mean"].min())),
+    ]
+    total, got = int(w["seeds"].sum()), int(w["reached_threshold"].sum())
+    if len(reached):
+        f, sl = by_speed.iloc[0], by_speed.iloc[-1]
+        speed = (f"Among the runs that get there, the fastest width by median epoch is \\(r={int(f['r'])}\\) "
+                 f"({fmt(f['epochs_to_threshold_median'])} epochs), the slowest \\(r={int(sl['r'])}\\) "
+                 f"({fmt(sl['epochs_to_threshold_median'])} epochs).")
+    else:
+        speed = ""
+    n.add(c("WidthSomeReachClaim", "at least one run of the width test brings the exact objective below the threshold",
+            got > 0, {"reached": got, "runs": total},
+            f"{fmt(got)} of the {fmt(total)} runs bring the exact objective below {fmt(threshold)}, the last of "
+            f"them at epoch {fmt(hit.max() if len(hit) else float('nan'))}. " + speed,
+            f"None of the {fmt(total)} runs brings the exact objective below {fmt(threshold)}."))
+
+    frac = (w["reached_threshold"] / w["seeds"]).to_numpy()
+    fails = w[w["reached_threshold"] < w["seeds"]]
+    narrow_least = bool(frac[0] < 1 and (frac[0] < frac[1:]).all()) if len(w) > 1 else False
+    fail_plain = ", ".join(f"r{int(r['r'])}: {int(r['seeds'] - r['reached_threshold'])} of {int(r['seeds'])}"
+                           for _, r in fails.iterrows()) or "none"
+    fail_text = "; ".join(f"\\(r={int(r['r'])}\\): {int(r['seeds'] - r['reached_threshold'])} of {int(r['seeds'])}"
+                          for _, r in fails.iterrows())
+    n.add(c("WidthNarrowLeastReliableClaim", "the exactly specified student (r = r0) reaches the threshold with a "
+            "smaller fraction of its seeds than every wider student", narrow_least,
+            {f"r{int(r)}": f"{int(a)} of {int(b)}" for r, a, b in zip(w["r"], w["reached_threshold"], w["seeds"])},
+            f"The exactly specified student, \\(r=r_0={int(narrow['r'])}\\), is the least reliable: "
+            f"{fmt(narrow['reached_threshold'])} of its {fmt(narrow['seeds'])} seeds reach the threshold (the best "
+            f"ends at {fmt(narrow['final_population_min'])}), while the worst stays on a plateau and ends at "
+            f"{fmt(narrow['final_population_max'])}.",
+            ("Every run of every width reaches the threshold." if fails.empty else
+             f"Runs that miss the threshold, per width: {fail_text}; the exactly specified student "
+             f"(\\(r=r_0={int(narrow['r'])}\\)) is not the only least reliable width.")))
+
+    every = fails.empty
+    wide_ok = w[w["r"] >= 2 * r0]
+    all_but_narrow = bool(len(wide_ok) and (wide_ok["reached_threshold"] == wide_ok["seeds"]).all())
+    n.add(c("WidthAllButNarrowClaim", "every run of every width from 2 r0 on reaches the threshold",
+            all_but_narrow, {"failing": fail_plain},
+            f"every width from \\(2r_0\\) on brings the exact objective below {fmt(threshold)} for every seed",
+            f"not every width from \\(2r_0\\) on brings the exact objective below {fmt(threshold)} for every "
+            f"seed ({fail_text})"))
+
+    # against the published solution: their fastest width, their epochs (order of magnitude), their "every width"
+    pub_fast, pub_epochs = anchors_one.get("width_fastest_r"), anchors_one.get("width_epochs_below_threshold")
+    ours_fast = int(by_speed.iloc[0]["r"]) if len(reached) else None
+    latest = float(hit.max()) if len(hit) else float("nan")
+    same_fast = ours_fast is not None and ours_fast == pub_fast
+    n.add(c("WidthFastestMatchesClaim", "our fastest width (by median epoch to the threshold) is the published one",
+            same_fast, {"ours": ours_fast if ours_fast is not None else "none", "published": pub_fast},
+            f"we find the same fastest width",
+            f"our fastest width differs (\\(r={ours_fast}\\))" if ours_fast is not None else
+            "no width of ours gets there"))
+    same_mag = bool(np.isfinite(latest) and abs(np.log10(latest / pub_epochs)) < 1)
+    n.add(c("WidthEpochsMagnitudeClaim", "the epoch at which our last successful run reaches the threshold is within "
+            "a factor 10 of the published epochs", same_mag, {"ours": latest, "published": pub_epochs},
+            "the same order of magnitude of epochs", "another order of magnitude of epochs"))
+    n.add(c("WidthEveryRunClaim", "every run of the width test reaches the threshold", every,
+            {"failing": fail_plain}, "and every run gets there too",
+            f"but not every run gets there ({fail_text})"))
+
+    # Livni et al.'s pattern at this eta: does the final objective fall with width?
+    finals = w["final_population_mean"].to_numpy()
+    two = w[w["r"] == 2 * r0]
+    doubling_helps = bool(len(two) and two["final_population_mean"].iloc[0] < 0.1 * finals[0])
+    monotone = bool(np.all(np.diff(finals) < 0))
+    best_r = int(w.loc[w["final_population_mean"].idxmin(), "r"])
+    values = {f"r{int(r)}": float(v) for r, v in zip(w["r"], finals)}
+    if monotone:
+        pattern = ("Compared with Livni et al., their pattern appears in full at this \\(\\eta\\): the final "
+                   f"objective falls with every doubling of the width, from {fmt(finals[0])} at \\(r=r_0\\) to "
+                   f"{fmt(finals[-1])} at \\(r={int(wide['r'])}\\).")
+    elif doubling_helps:
+        pattern = ("Compared with Livni et al., half of their pattern appears. Going from \\(r=r_0\\) to "
+                   "\\(r=2r_0\\) helps a great deal, as they report (the mean final objective falls from "
+                   f"{fmt(finals[0])} to {fmt(two['final_population_mean'].iloc[0])}): with exactly as many units "
+                   "as the teacher, every unit must find its own teacher unit, and one that starts badly leaves "
+                   "the student on a plateau for a long time. Beyond \\(2r_0\\), however, widening does not keep "
+                   f"helping at this \\(\\eta\\): the final objective is lowest at \\(r={best_r}\\) "
+                   f"({fmt(finals.min())}) and the widest student ends at {fmt(finals[-1])}.")
+    else:
+        pattern = ("Compared with Livni et al., their pattern does not appear at this \\(\\eta\\): going from "
+                   "\\(r=r_0\\) to \\(r=2r_0\\) does not lower the mean final objective tenfold, and it is lowest "
+                   f"at \\(r={best_r}\\) ({fmt(finals.min())}).")
+    n.add(c("WidthPatternClaim", "the mean final exact objective falls with every doubling of the width "
+            "(otherwise: whether r = 2 r0 ends at least ten times below r = r0)", monotone,
+            values, pattern, pattern))
+    n.macros.append(("WidthPatternShort", "in full" if monotone else ("only from \\(r_0\\) to \\(2r_0\\)"
+                                                                     if doubling_helps else "not at all")))
+
+    # the drops at the halvings of eta, for the widest student
+    curves = median_curves(runs, "width_test")
+    H = int(runs["halve_every"].iloc[0])
+    drops = halving_drops(curves[wide["r"]], H)
+    dropping = bool(drops) and all(a > max(2 * b, 0.05) for _, a, b in drops)
+    n.add(c("WidthHalvingDropsClaim", "at every halving of eta (while above 1e-9), the widest student's median exact "
+            "objective falls over the next two epochs by more than twice its fall over the two epochs before, "
+            "and by at least a factor 10^0.05", dropping,
+            {f"epoch {e}": f"after {a:.3g}, before {b:.3g} (log10)" for e, a, b in drops} or {"halvings": "none"},
+            "The curves of the widest students drop at each halving of \\(\\eta\\) (every "
+            f"{fmt(H)} epochs): between halvings they sit on a level set by the step, which is too large for "
+            "them, not too small. With a noiseless teacher the optimum fits every sample, so the stochastic "
+            "gradient vanishes there and SGD has no noise floor at the optimum (Ma, Bassily and Belkin, "
+            "\\emph{The power of interpolation}); a level that falls each time the step is halved is the mark of "
+            "a step too large for the curvature of the wide students, whose tangent kernel grows with \\(r\\). A "
+            "step chosen at \\(r=120\\) is too large for the widest students.",
+            "The widest student's curve shows no marked drop at every halving of \\(\\eta\\) (every "
+            f"{fmt(H)} epochs), so the step chosen at \\(r=120\\) does not visibly limit it."))
+
+    t = pd.DataFrame({
+        r"\(r\)": w["r"].map(fmt), r"\(r/r_0\)": w["r_over_r0"].map(fmt),
+        "final exact, mean": w["final_population_mean"].map(fmt),
+        "final exact, range": [interval(a, b) for a, b in zip(w["final_population_min"], w["final_population_max"])],
+        "reached": [f"{int(a)} of {int(b)}" for a, b in zip(w["reached_threshold"], w["seeds"])],
+        "epochs to it, median": w["epochs_to_threshold_median"].map(fmt),
+    })
+    n.tables["width_test_table"] = tabular(t, "rrrlrr")
+
+
+def regimes(runs, summary, anchors_one, n: Numbers) -> None:
+    """V2(e): every regime's width sweep; claims about the livni regime."""
+    reg = summary[~summary["study"].isin(["lr_test", "width_test"])]
+    rows = []
+    for name, g in reg.groupby("study", sort=False):
+        g = g.sort_values("r")
+        row = {"regime": f"\\texttt{{{tex_escape(name)}}}", "init": fmt(g["init_scale"].iloc[0]),
+               r"\(\eta\)": fmt(g["lr0"].iloc[0]), "batch": fmt(g["batch_size"].iloc[0]),
+               "optimizer": tex_escape(g["optimizer"].iloc[0]), "epochs": fmt(g["epochs"].iloc[0])}
+        row.update({f"\\(r={int(r)}\\)": fmt(v) for r, v in zip(g["r"], g["final_population_mean"])})
+        rows.append(row)
+    t = pd.DataFrame(rows).fillna("--")
+    n.tables["regimes_table"] = tabular(t, "l" + "r" * (t.shape[1] - 1))
+    n.macros.append(("RegimeNames", ", ".join(f"\\texttt{{{tex_escape(x)}}}" for x in reg["study"].unique())))
+    for name, prefix in (("livni", "Livni"), ("paper", "Paper")):
+        g = reg[reg["study"] == name].sort_values("r")
+        if g.empty:
+            raise ValueError(f"the report discusses regime {name!r} of planted.regimes, which the logs lack")
+        n.macros += [(f"{prefix}Init", fmt(g["init_scale"].iloc[0])), (f"{prefix}Lr", fmt(g["lr0"].iloc[0])),
+                     (f"{prefix}Batch", fmt(g["batch_size"].iloc[0])), (f"{prefix}Epochs", fmt(g["epochs"].iloc[0])),
+                     (f"{prefix}NarrowR", fmt(g["r"].iloc[0])),
+                     (f"{prefix}NarrowFinal", fmt(g["final_population_mean"].iloc[0])),
+                     (f"{prefix}WideR", fmt(g["r"].iloc[-1])),
+                     (f"{prefix}WideFinal", fmt(g["final_population_mean"].iloc[-1]))]
+    g = reg[reg["study"] == "livni"].sort_values("r")
+    finals = g["final_population_mean"].to_numpy()
+    monotone = bool(np.all(np.diff(finals) < 0))
+    n.add(c("LivniMonotoneClaim", "in the livni regime the mean final exact objective falls with every doubling "
+            "of the width", monotone, {f"r{int(r)}": float(v) for r, v in zip(g["r"], finals)},
+            "falls with every doubling of the width", "does not fall with every doubling of the width"))
+    curves = median_curves(runs, "livni")
+    below = (curves.diff(axis=1).iloc[:, 1:] < 0).all(axis=1)  # each wider median below the next narrower one
+    every = bool(below.all())
+    n.add(c("LivniBelowEveryEpochClaim", "in the livni regime, at every epoch, each width's median exact objective "
+            "lies below the next narrower width's", every,
+            {"epochs": len(below), "epochs_ordered": int(below.sum())},
+            "the wider curves lie below the narrower ones at every epoch",
+            f"the wider curves lie below the narrower ones at {fmt(int(below.sum()))} of the "
+            f"{fmt(len(below))} epochs"))
+    n.add(c("LivniPictureClaim", "both livni claims above hold", monotone and every,
+            {"LivniMonotoneClaim": monotone, "LivniBelowEveryEpochClaim": every},
+            "This is Livni et al.'s picture: wider students train faster and lower.",
+            "So Livni et al.'s picture (wider students train faster and lower) holds here only in part."))
+    # the published livni run: same epochs and r, within a factor 10
+    pub_r, pub_final, pub_epochs = (anchors_one.get(k) for k in ("livni_narrow_r", "livni_narrow_final", "livni_epochs"))
+    ours = g[g["r"] == pub_r]
+    comparable = bool(len(ours) and int(g["epochs"].iloc[0]) == int(pub_epochs))
+    close = comparable and abs(np.log10(ours["final_population_mean"].iloc[0] / pub_final)) < 1
+    n.add(c("LivniPublishedClaim", "our livni run at the published width and epochs ends within a factor 10 of the "
+            "published final objective", close,
+            {"ours": float(ours["final_population_mean"].iloc[0]) if len(ours) else "none", "published": pub_final,
+             "our_epochs": int(g["epochs"].iloc[0]), "published_epochs": pub_epochs},
+            f"within a factor of ten of our {fmt(ours['final_population_mean'].iloc[0]) if len(ours) else NA} "
+            "(the same order of magnitude; their \\(D\\) differs, so no closer agreement is to be expected)",
+            ("not within a factor of ten of our " + fmt(ours['final_population_mean'].iloc[0])
+             if comparable else "not comparable with our run, which has another length or no such width")))
+    paper = reg[reg["study"] == "paper"].sort_values("r")["final_population_mean"].to_numpy()
+    differ = monotone and not bool(np.all(np.diff(paper) < 0))
+    n.add(c("RegimesDifferClaim", "width helps monotonically in the livni regime but not in the paper regime",
+            differ, {"livni": [float(v) for v in finals], "paper": [float(v) for v in paper]},
+            "The two regimes show that the benefit of width is a property of the optimization setting, not of "
+            "the problem alone.",
+            "The two regimes do not separate here as cleanly as that: the ordering by width is "
+            + ("monotone in both." if monotone else "not monotone in the \\texttt{livni} regime.")))
+
+
+def build(*, runs: pd.DataFrame, summary: pd.DataFrame, selected_lr: float, check: pd.DataFrame,
+          anchors: pd.DataFrame) -> Numbers:
+    n = Numbers()
+    first = runs.iloc[0]
+    threshold = float(summary["threshold"].iloc[0])
+    last = runs.sort_values("epoch").groupby(["study", "run_id"]).tail(1).drop_duplicates("run_id")
+    diverged = int(last["status"].ne("ok").sum())
+    n.macros += [
+        ("PlantedD", fmt(first["D"])), ("PlantedN", fmt(first["n"])), ("PlantedRzero", fmt(first["r0"])),
+        ("PlantedTeacherSeed", fmt(first["teacher_seed"])),
+        ("PlantedSamplesPerEpoch", fmt(first["samples_per_epoch"])),
+        ("PlantedHalveEvery", fmt(first["halve_every"])),
+        ("PlantedSeeds", fmt(runs["seed"].nunique())), ("PlantedSeedList", seed_range(runs["seed"])),
+        ("PlantedRuns", fmt(runs["run_id"].nunique())), ("PlantedDiverged", fmt(diverged)),
+        ("PlantedThreshold", fmt(threshold)), ("PlantedCommit", commits(runs["prov_git_commit"])),
+    ]
+    one = published(anchors, n)
+    teacher_check(check, n)
+    lr_test(runs, summary, selected_lr, anchors, n)
+    width_test(runs, summary, threshold, one, n)
+    regimes(runs, summary, one, n)
+    return n
