@@ -9,9 +9,9 @@ from pathlib import Path
 shell.prefix(f'PATH="{Path(sys.executable).parent}:$PATH"; ')
 PLANTED = config["planted"]
 
-# What each study gives the report, appended by its rule file: its numbers rule (writing
-# report/generated/<study>/: numbers.tex with its macros and claims, tables, claims.csv) and
-# its figures. report.smk only collects these lists, so a new study adds itself in its own file.
+# What each study gives the report, appended in the study's own .smk file. The study's
+# numbers step writes report/generated/<study>/ (numbers.tex with its macros and claims, the
+# tables, claims.csv); its figures go with it. report.smk only collects these lists, so a new study adds itself in its own file.
 REPORT_PARTS = []
 REPORT_FIGURES = []
 

