@@ -236,8 +236,8 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
             f"ends at {fmt(narrow['final_population_min'])}), while the worst stays on a plateau and ends at "
             f"{fmt(narrow['final_population_max'])}.",
             ("Every run of every width reaches the threshold." if fails.empty else
-             f"Runs that miss the threshold, per width: {fail_text}; the exactly specified student "
-             f"(\\(r=r_0={int(narrow['r'])}\\)) is not the only least reliable width.")))
+             f"Runs that miss the threshold, per width: {fail_text}; so the exactly specified student "
+             f"(\\(r=r_0={int(narrow['r'])}\\)) is not less reliable than every wider one.")))
 
     every = fails.empty
     wide_ok = w[w["r"] >= 2 * r0]
@@ -255,16 +255,18 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
     same_fast = ours_fast is not None and ours_fast == pub_fast
     n.add(c("WidthFastestMatchesClaim", "our fastest width (by median epoch to the threshold) is the published one",
             same_fast, {"ours": ours_fast if ours_fast is not None else "none", "published": pub_fast},
-            f"we find the same fastest width",
-            f"our fastest width differs (\\(r={ours_fast}\\))" if ours_fast is not None else
-            "no width of ours gets there"))
+            "Our fastest width is the same.",
+            f"Our fastest width differs (\\(r={ours_fast}\\))." if ours_fast is not None else
+            "None of our widths gets there."))
     same_mag = bool(np.isfinite(latest) and abs(np.log10(latest / pub_epochs)) < 1)
     n.add(c("WidthEpochsMagnitudeClaim", "the epoch at which our last successful run reaches the threshold is within "
             "a factor 10 of the published epochs", same_mag, {"ours": latest, "published": pub_epochs},
-            "the same order of magnitude of epochs", "another order of magnitude of epochs"))
+            f"Our last run to get there needs {fmt(latest)} epochs, the same order of magnitude.",
+            f"Our last run to get there needs {fmt(latest)} epochs, another order of magnitude."
+            if np.isfinite(latest) else "So no epoch count can be compared."))
     n.add(c("WidthEveryRunClaim", "every run of the width test reaches the threshold", every,
-            {"failing": fail_plain}, "and every run gets there too",
-            f"but not every run gets there ({fail_text})"))
+            {"failing": fail_plain}, "Every one of our runs gets there too.",
+            f"Not every run of ours gets there ({fail_text})."))
 
     # Livni et al.'s pattern at this eta: does the final objective fall with width?
     finals = w["final_population_mean"].to_numpy()
@@ -292,12 +294,14 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
     n.add(c("WidthPatternClaim", "the mean final exact objective falls with every doubling of the width "
             "(otherwise: whether r = 2 r0 ends at least ten times below r = r0)", monotone,
             values, pattern, pattern))
-    n.macros.append(("WidthPatternShort", "in full" if monotone else ("only from \\(r_0\\) to \\(2r_0\\)"
-                                                                     if doubling_helps else "not at all")))
+    n.macros.append(("WidthPatternLead", "Although (d) already shows their pattern" if monotone else (
+        "Because (d) reproduces their pattern only from \\(r_0\\) to \\(2r_0\\)" if doubling_helps
+        else "Because (d) does not reproduce their pattern")))
 
     # the drops at the halvings of eta, for the widest student
     curves = median_curves(runs, "width_test")
     H = int(runs["halve_every"].iloc[0])
+    lr_width = int(summary.loc[summary["study"] == "lr_test", "r"].iloc[0])
     drops = halving_drops(curves[wide["r"]], H)
     dropping = bool(drops) and all(a > max(2 * b, 0.05) for _, a, b in drops)
     n.add(c("WidthHalvingDropsClaim", "at every halving of eta (while above 1e-9), the widest student's median exact "
@@ -310,9 +314,9 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
             "gradient vanishes there and SGD has no noise floor at the optimum (Ma, Bassily and Belkin, "
             "\\emph{The power of interpolation}); a level that falls each time the step is halved is the mark of "
             "a step too large for the curvature of the wide students, whose tangent kernel grows with \\(r\\). A "
-            "step chosen at \\(r=120\\) is too large for the widest students.",
-            "The widest student's curve shows no marked drop at every halving of \\(\\eta\\) (every "
-            f"{fmt(H)} epochs), so the step chosen at \\(r=120\\) does not visibly limit it."))
+            f"step chosen at \\(r={lr_width}\\) is too large for the widest students.",
+            "The widest student's curve does not drop markedly at every halving of \\(\\eta\\) (every "
+            f"{fmt(H)} epochs), so nothing here says that the step chosen at \\(r={lr_width}\\) is too large for it."))
 
     t = pd.DataFrame({
         r"\(r\)": w["r"].map(fmt), r"\(r/r_0\)": w["r_over_r0"].map(fmt),
@@ -366,7 +370,9 @@ def regimes(runs, summary, anchors_one, n: Numbers) -> None:
     n.add(c("LivniPictureClaim", "both livni claims above hold", monotone and every,
             {"LivniMonotoneClaim": monotone, "LivniBelowEveryEpochClaim": every},
             "This is Livni et al.'s picture: wider students train faster and lower.",
-            "So Livni et al.'s picture (wider students train faster and lower) holds here only in part."))
+            "So Livni et al.'s picture (wider students train faster and lower) holds here only in part."
+            if monotone or every else
+            "So Livni et al.'s picture (wider students train faster and lower) does not appear in this run."))
     # the published livni run: same epochs and r, within a factor 10
     pub_r, pub_final, pub_epochs = (anchors_one.get(k) for k in ("livni_narrow_r", "livni_narrow_final", "livni_epochs"))
     ours = g[g["r"] == pub_r]

@@ -73,8 +73,8 @@ def build(*, table: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
     cap = int(kk1["hit_cap"].max()) if len(kk1) else 0
     n.add(c("SpuriousCapClaim", "some n = k + 1 run was stopped by the iteration cap", cap > 0,
             {"most_runs_at_cap_in_one_cell": cap},
-            f"In the \\(n=k+1\\) cells many runs were still descending slowly when the cap stopped them (up to "
-            f"{fmt(cap)} of {fmt(runs)}), and a run stopped above the threshold counts as spurious, so our fraction "
+            f"In the \\(n=k+1\\) cells the iteration cap stopped runs whose gradient was still above the tolerance "
+            f"(up to {fmt(cap)} of {fmt(runs)} in one cell), and a run stopped above the threshold counts as spurious, so our fraction "
             "there is an upper estimate; the column ``lower bd.''\\ counts only the runs that converged, with every "
             "gradient below the tolerance, to a spurious point.",
             "No \\(n=k+1\\) run reached the iteration cap, so every run there ended at a point whose gradient is "

@@ -41,7 +41,9 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
              "others_max": float(ok["final_exact_loss"].max()) if len(ok) else "none"},
             split + f"all others below {fmt(ok['final_exact_loss'].max(), 2)}: the outcomes fall in two groups "
             "far apart, so any threshold between them splits the runs alike.",
-            split + (f"all others below {fmt(ok['final_exact_loss'].max(), 2)}." if len(ok) else "no run converges.")))
+            (split + f"all others below {fmt(ok['final_exact_loss'].max(), 2)}." if len(stuck) else
+             f"no run is stuck; all end below {fmt(ok['final_exact_loss'].max(), 2)}.") if len(ok) else
+            split + "no run converges."))
 
     # the two widths of the f(W)-against-iterations figure
     for label, m in zip(("Small", "Large"), sorted(curve_ms)[:1] + sorted(curve_ms)[-1:]):
@@ -59,7 +61,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
     n.add(c("SumreluLargeFallingClaim", f"at m={large} the median exact loss still falls (by at least 1%) over the "
             "last logging interval", falling,
             {"second_last": float(lg.iloc[-2]) if len(lg) > 1 else "none", "last": float(lg.iloc[-1])},
-            "and the loss is still falling at the end", "and the loss has levelled off by the end"))
+            "and the loss is still falling", "and the loss has levelled off"))
     cl = logs[logs["m"].isin(curve_ms) & (logs["exact_loss"] > 0)]
     rel = ((cl["mc_loss"] - cl["exact_loss"]).abs() / cl["exact_loss"]).median()
     n.add(c("SumreluMonteCarloClaim", "over every logged point of the curve widths, the median relative difference "
@@ -89,7 +91,8 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
     n.add(c("SumreluNarrowMostClaim", "at m = d more than half of the runs are stuck", frac > 0.5,
             {"stuck": int(at_d["stuck"]), "runs": int(at_d["runs"])},
             f"which fails in most runs ({fmt(at_d['stuck'])} of {fmt(at_d['runs'])})",
-            f"which fails in {fmt(at_d['stuck'])} of {fmt(at_d['runs'])} runs"))
+            f"which fails in {fmt(at_d['stuck'])} of {fmt(at_d['runs'])} runs" if at_d["stuck"] else
+            f"which here succeeds in all {fmt(at_d['runs'])} runs"))
     few = from_m is not None and from_m <= 1.5 * d and int(at_d["stuck"]) > 0
     n.add(c("SumreluFewSpareClaim", "some run is stuck at m = d, and no run is stuck from some width m <= 1.5 d on",
             few, {"d": d, "from_m": from_m if from_m is not None else "none", "stuck_at_d": int(at_d["stuck"])},
