@@ -1,7 +1,11 @@
 # overparam: rebuilds a small paper on over-parameterization from a clean checkout.
 # This file only loads and validates the configuration and includes one rule file per study;
 # helpers live in rules/common.smk.
+import sys
+
 from snakemake.utils import min_version, validate
+
+from overparam.config import normalize
 
 min_version("9.0")
 
@@ -9,6 +13,9 @@ min_version("9.0")
 configfile: f"{workflow.basedir}/config.yaml"
 
 
+# finite numbers, 3.0 as 3, "1e-3" as 0.001 (with a note), then the schema: before any job runs
+for note in normalize(config, f"{workflow.basedir}/schemas/config.schema.yaml"):
+    print(note, file=sys.stderr)
 validate(config, "schemas/config.schema.yaml")
 
 

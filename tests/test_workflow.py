@@ -33,6 +33,10 @@ def write_config(tmp_path, edit):
      "planted.regimes.livni.batch_size"),
     (lambda c: c["gan"]["regimes"]["low_noise"].update(batch_size=7), "gan.regimes.low_noise.batch_size"),
     (lambda c: c["gan"].update(device="tpu"), "device"),
+    (lambda c: c["planted"]["lr_test"].update(lrs=[float("nan"), 0.1]), "planted.lr_test.lrs[0]"),
+    (lambda c: c["gan"]["regimes"]["original"].update(lr_d=float("inf")), "gan.regimes.original.lr_d"),
+    (lambda c: c["theory"].update(v1b_lams=[0.0, 0.0, 0.3]), "v1b_lams"),
+    (lambda c: c["gan"].update(sample_epochs=[1, 1]), "sample_epochs"),
 ])
 def test_bad_config_is_rejected_before_any_job(tmp_path, run_snakemake, edit, key):
     bad = write_config(tmp_path, edit)
@@ -52,6 +56,16 @@ def test_corrupt_mnist_file_is_named_before_any_job(tmp_path, run_snakemake):
     assert out.returncode != 0
     assert "train-images-idx3-ubyte is corrupt" in out.stderr + out.stdout
     assert not (tmp_path / "results").exists()
+
+
+def test_whole_floats_and_yaml_1_1_numbers_name_the_same_jobs(tmp_path, run_snakemake):
+    def edit(c):
+        c["planted"]["lr_test"].update(epochs=3.0, lrs=["1e-2", "1e-1"])
+    cfg = write_config(tmp_path, edit)
+    out = run_snakemake("-n", "--configfile", str(cfg), "--directory", str(tmp_path))
+    assert "epochs=3/" in out.stdout and "epochs=3.0" not in out.stdout
+    assert "lr=0.01/" in out.stdout
+    assert "planted.lr_test.lrs[0]: the string '1e-2' read as the number 0.01" in out.stderr
 
 
 def test_dry_run_of_default_config(run_snakemake, tmp_path):
