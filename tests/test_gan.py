@@ -233,3 +233,10 @@ def test_killed_training_job_resumes_to_the_uninterrupted_result(tmp_path):
     with np.load(cut / "samples.npz") as a, np.load(whole / "samples.npz") as b:
         assert np.array_equal(a["images"], b["images"]) and a["epochs"].tolist() == [2, 6]
     assert not (cut / "checkpoint.pt").exists()
+
+
+def test_cuda_asked_for_without_cuda_is_one_clear_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(SystemExit, match="gan.device is cuda, but this machine has no CUDA device"):
+        gan.pick_device("cuda")
+    assert gan.pick_device("auto").type == "cpu"

@@ -154,3 +154,16 @@ def test_tiny_workflow_end_to_end(tiny_run, run_snakemake):
 def test_overparam_target_builds_only_what_it_needs(tmp_path, run_snakemake):
     out = run_snakemake("-n", "--configfile", str(TINY), "--directory", str(tmp_path), "figures/overparam.pdf")
     assert "planted_plot_regimes" not in out.stdout and "planted_summary" not in out.stdout
+
+
+def test_cuda_without_cuda_shows_the_jobs_one_line_on_the_console(tmp_path, run_snakemake):
+    """gan.device: cuda fails in the training job (a login node may lack the compute nodes' GPU),
+    and profiles/default prints that job's message where the user is looking."""
+    if __import__("torch").cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    cfg = write_config(tmp_path, lambda c: c["gan"].update(device="cuda"))
+    target = "results/gan/original/lr_g=0.0002/lr_d=0.0002/batch=100/epochs=3/seed=0/log.parquet"
+    out = run_snakemake("--cores", "1", "--configfile", str(cfg), "--directory", str(tmp_path), target, check=False)
+    assert out.returncode != 0
+    assert "gan.device is cuda, but this machine has no CUDA device" in out.stdout + out.stderr
+    assert "Traceback" not in (tmp_path / "logs/gan/original/lr_g=0.0002/lr_d=0.0002/batch=100/epochs=3/seed=0.log").read_text()
