@@ -3,10 +3,8 @@
 objective over seeds from the lr-test logs, and write it (with the table behind it) as JSON."""
 import argparse
 import json
-import os
-import tempfile
 
-from overparam.logs import read_runs
+from overparam.logs import read_runs, write_text_atomic
 from overparam.summary import select_lr
 
 
@@ -19,10 +17,7 @@ def main(argv=None):
     best, table = select_lr(read_runs(a.logs))
     doc = {"lr": best, "rule": "lowest mean final mini-batch objective over seeds",
            "table": table.to_dict(orient="records")}
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(a.out) or ".", suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        json.dump(doc, f, indent=2)
-    os.replace(tmp, a.out)
+    write_text_atomic(json.dumps(doc, indent=2), a.out)
     print(table.to_string(index=False))
     print(f"selected lr = {best:g}")
 

@@ -167,3 +167,22 @@ def test_a_diverging_seed_does_not_stop_the_others():
             assert pd.DataFrame(rows).drop(columns="seconds").equals(pd.DataFrame(alone).drop(columns="seconds"))
         else:
             assert len(rows) < 21 and all(math.isfinite(r["population_objective"]) for r in rows[:-1])
+
+
+def test_atomic_writes_get_the_permissions_of_a_plain_write(tmp_path):
+    import os
+
+    from overparam.logs import write_atomic, write_text_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_text_atomic("x", tmp_path / "a.txt")
+        write_atomic(__import__("pandas").DataFrame({"a": [1]}), tmp_path / "b.parquet")
+        (tmp_path / "plain.txt").write_text("x")
+        os.umask(0o002)
+        write_text_atomic("x", tmp_path / "c.txt")
+    finally:
+        os.umask(old)
+    mode = lambda p: (tmp_path / p).stat().st_mode & 0o777  # noqa: E731
+    assert mode("a.txt") == mode("b.parquet") == mode("plain.txt") == 0o644
+    assert mode("c.txt") == 0o664

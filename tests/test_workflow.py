@@ -167,3 +167,13 @@ def test_cuda_without_cuda_shows_the_jobs_one_line_on_the_console(tmp_path, run_
     assert out.returncode != 0
     assert "gan.device is cuda, but this machine has no CUDA device" in out.stdout + out.stderr
     assert "Traceback" not in (tmp_path / "logs/gan/original/lr_g=0.0002/lr_d=0.0002/batch=100/epochs=3/seed=0.log").read_text()
+
+
+def test_config_files_combine_after_one_flag(tmp_path, run_snakemake):
+    """`--configfile a.yaml b.yaml` merges both into config.yaml (the form the README shows);
+    a repeated `--configfile` flag would keep only the last file."""
+    extra = tmp_path / "seeds.yaml"
+    extra.write_text("planted:\n  seeds: [7, 8]\n")
+    out = run_snakemake("-n", "--configfile", str(TINY), str(extra), "--directory", str(tmp_path))
+    # the tiny config's lr test (width 8, 3 epochs) with the extra file's seeds
+    assert "epochs=3/r=8/seed=7.parquet" in out.stdout and "seed=0.parquet" not in out.stdout

@@ -58,6 +58,12 @@ def run_frame(rows: list[dict], params: dict, prov: dict) -> pd.DataFrame:
     return df
 
 
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def replacing(path: str | os.PathLike):
     """Yield a temporary path beside `path` (ending in .tmp) to write to; rename it onto
@@ -69,6 +75,7 @@ def replacing(path: str | os.PathLike):
     os.close(fd)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; a plain write obeys the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
