@@ -42,7 +42,9 @@ def num(x):
 
 
 def check_config(cfg):
-    """What the schema cannot say: every batch size must divide the epoch length."""
+    """What the schema cannot say: every batch size divides its epoch length (planted and GAN),
+    spurious.k_min <= k_max, the curve widths are among the sweep's, and every GAN sample epoch
+    falls within some regime's training."""
     p = cfg["planted"]
     sizes = {
         "planted.lr_test.batch_size": p["lr_test"]["batch_size"],
@@ -62,6 +64,11 @@ def check_config(cfg):
     if missing:
         raise ValueError(f"config sumrelu.curve_ms has widths {missing} that sumrelu.ms does not list")
     g = cfg["gan"]
+    last = max(c["epochs"] for c in g["regimes"].values())
+    beyond = sorted(e for e in g["sample_epochs"] if e > last)
+    if beyond:
+        raise ValueError(f"config gan.sample_epochs has epochs {beyond} after the last epoch of every regime "
+                         f"({last}): no run would sample there")
     for name, c in g["regimes"].items():
         if g["epoch_samples"] % c["batch_size"]:
             raise ValueError(f"config gan.regimes.{name}.batch_size={c['batch_size']} must divide "

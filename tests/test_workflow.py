@@ -37,6 +37,7 @@ def write_config(tmp_path, edit):
     (lambda c: c["gan"]["regimes"]["original"].update(lr_d=float("inf")), "gan.regimes.original.lr_d"),
     (lambda c: c["theory"].update(v1b_lams=[0.0, 0.0, 0.3]), "v1b_lams"),
     (lambda c: c["gan"].update(sample_epochs=[1, 1]), "sample_epochs"),
+    (lambda c: c["gan"].update(sample_epochs=[1, 9]), "gan.sample_epochs has epochs [9]"),
 ])
 def test_bad_config_is_rejected_before_any_job(tmp_path, run_snakemake, edit, key):
     bad = write_config(tmp_path, edit)
