@@ -162,6 +162,19 @@ def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
     assert len(s["rows"]) == 1 and s["rows"][0]["samples"] == 100
 
 
+def test_checkpoint_of_other_digits_is_discarded(tmp_path, capsys):
+    """Same settings and number of digits, another split: resuming would mix two data sets."""
+    kw = dict(seed=0, lr_g=2e-4, lr_d=2e-4, batch_size=50, epochs=2, epoch_samples=100, sample_epochs=[2],
+              n_samples=4, device=CPU, checkpoint=tmp_path / "c.pt")
+    x = digits()
+    gan.run(x, stop_after=1, **kw)  # killed after epoch 1
+    other = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(1))]  # other order, same size
+    s = gan.run(other, **kw)
+    assert "differs in data_sha256" in capsys.readouterr().out
+    fresh = gan.run(other, **dict(kw, checkpoint=tmp_path / "fresh.pt"))
+    assert [r["d_loss"] for r in s["rows"]] == [r["d_loss"] for r in fresh["rows"]]
+
+
 def test_epoch_counts_samples_not_passes():
     order = gan.epoch_order(n=70, epoch_samples=200, seed=0, epoch=1)
     assert len(order) == 200 and set(order) == set(range(70))

@@ -178,3 +178,12 @@ def test_config_files_combine_after_one_flag(tmp_path, run_snakemake):
     out = run_snakemake("-n", "--configfile", str(TINY), str(extra), "--directory", str(tmp_path))
     # the tiny config's lr test (width 8, 3 epochs) with the extra file's seeds
     assert "epochs=3/r=8/seed=7.parquet" in out.stdout and "seed=0.parquet" not in out.stdout
+
+
+@pytest.mark.workflow
+def test_a_parameter_reruns_only_the_jobs_that_use_it(tiny_run, run_snakemake, tmp_path):
+    extra = tmp_path / "steps.yaml"
+    extra.write_text("theory:\n  v1b_steps: 123\n")
+    out = run_snakemake("-n", "all", "--directory", str(tiny_run), "--configfile", str(TINY), str(extra))
+    assert "rule theory_balance:" in out.stdout
+    assert "rule theory_check:" not in out.stdout and "rule planted_train:" not in out.stdout

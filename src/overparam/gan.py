@@ -9,6 +9,7 @@ the discriminator module returns logits and D(x) = sigmoid(logit). One discrimin
 then one non-saturating generator step (maximize log D(G(z))) per batch; Adam with default
 betas.
 """
+import hashlib
 import time
 from pathlib import Path
 
@@ -158,7 +159,8 @@ def load_checkpoint(s: dict, meta: dict, path) -> bool:
         return False
     c = torch.load(path, map_location=next(s["G"].parameters()).device, weights_only=False)
     if c["meta"] != meta:
-        print(f"checkpoint {path} is of other settings ({c['meta']}); starting afresh")
+        differ = sorted(k for k in meta.keys() | c["meta"].keys() if c["meta"].get(k) != meta.get(k))
+        print(f"checkpoint {path} is of another run (differs in {', '.join(differ)}); discarded, starting afresh")
         return False
     for k in ("G", "D", "opt_g", "opt_d"):
         s[k].load_state_dict(c[k])
@@ -178,8 +180,11 @@ def run(x: torch.Tensor, *, seed: int, lr_g: float, lr_d: float, batch_size: int
     call early after that many epochs of this call (to test resuming)."""
     if epoch_samples % batch_size:
         raise ValueError(f"batch size {batch_size} must divide the epoch of {epoch_samples} samples")
+    # the run's fingerprint: its settings and the training digits themselves (their content, not
+    # only their number), so a checkpoint of another split or source is never resumed
     meta = dict(seed=seed, lr_g=lr_g, lr_d=lr_d, batch_size=batch_size, epoch_samples=epoch_samples,
-                n_train=len(x), n_samples=n_samples, sample_epochs=sorted(sample_epochs))
+                n_train=len(x), n_samples=n_samples, sample_epochs=sorted(sample_epochs),
+                data_sha256=hashlib.sha256(x.detach().cpu().contiguous().numpy().tobytes()).hexdigest())
     s = init_state(seed, lr_g, lr_d, device)
     if load_checkpoint(s, meta, checkpoint):
         print(f"resumed from {checkpoint} after epoch {s['epoch']}")
