@@ -162,6 +162,7 @@ def test_tiny_report_pdf_has_every_section_and_defines_every_macro(tiny_run, run
     # the captions name the config that made the figures (the PDF's text has a space for "_")
     assert re.search(r"tiny.config\.yaml", text)
     # and the Snakemake HTML report of the same run, with its captions
-    run_snakemake("--report", "report/workflow-report.html", "--configfile", str(TINY), "--directory", str(tiny_run))
+    run_snakemake("report/report.pdf", "--report", "report/workflow-report.html", "--configfile", str(TINY),
+                  "--directory", str(tiny_run))
     html = (tiny_run / "report/workflow-report.html").read_text(errors="replace")
     assert "Planted teacher" in html and "Proof checks" in html and "Claims" in html
