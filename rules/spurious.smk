@@ -7,14 +7,13 @@ rule spurious_cell:
         SPURIOUS_CELL,
     params:
         script=script("train_spurious.py"),
-        threshold=lookup(dpath="spurious/stuck_threshold", within=config),
     log:
         "logs/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/cap={cap}.log",
     benchmark:
         "benchmarks/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/cap={cap}.tsv"
     threads: 1
     shell:
-        "python {params.script} --k {wildcards.k} --n {wildcards.n} --runs {wildcards.runs} --lr {wildcards.lr} --tol {wildcards.tol} --max-iterations {wildcards.cap} --stuck-threshold {params.threshold} --threads {threads} --out {output} > {log} 2>&1"
+        "python {params.script} --k {wildcards.k} --n {wildcards.n} --runs {wildcards.runs} --lr {wildcards.lr} --tol {wildcards.tol} --max-iterations {wildcards.cap} --threads {threads} --out {output} > {log} 2>&1"
 
 
 rule spurious_table:
@@ -26,12 +25,13 @@ rule spurious_table:
         figure=report("figures/spurious_minima.pdf", caption="../report/captions/spurious_minima.rst", category="Spurious minima"),
     params:
         script=script("spurious_table.py"),
+        threshold=lookup(dpath="spurious/stuck_threshold", within=config),  # relabels runs only: reruns no cell
     log:
         "logs/spurious/table.log",
     benchmark:
         "benchmarks/spurious/table.tsv"
     shell:
-        "python {params.script} --cells {input.cells} --anchor {input.anchor} --table-out {output.table} --figure-out {output.figure} > {log} 2>&1"
+        "python {params.script} --cells {input.cells} --anchor {input.anchor} --stuck-threshold {params.threshold} --table-out {output.table} --figure-out {output.figure} > {log} 2>&1"
 
 
 rule spurious_numbers:

@@ -8,7 +8,7 @@ import pandas as pd
 from overparam.numbers import write
 from overparam.numbers.spurious import build
 
-CELL_COLUMNS = ["k", "n", "seed", "lr", "tol", "max_iterations", "stuck_threshold", "prov_git_commit"]
+CELL_COLUMNS = ["k", "n", "seed", "lr", "tol", "max_iterations", "prov_git_commit"]
 
 
 def main(argv=None):

@@ -82,9 +82,8 @@ def spurious_inputs():
         k=[3, 3, 4, 4], n=[3, 4, 4, 5], runs=8, stuck=[1, 0, 3, 0], hit_cap=[0, 8, 1, 2], stuck_at_cap=[0, 0, 1, 0],
         fraction=[0.125, 0.0, 0.375, 0.0], ci_low=[0.02, 0.0, 0.14, 0.0], ci_high=[0.47, 0.32, 0.69, 0.32],
         fraction_converged_only=[0.125, 0.0, 0.25, 0.0], their_runs=[1000.0, np.nan, 1000.0, 1000.0],
-        their_fraction=[0.1, np.nan, 0.8, 0.01], their_in_our_ci=[True, np.nan, False, True]))
-    cells = pd.DataFrame(dict(k=3, n=3, seed=range(8), lr=0.1, tol=1e-9, max_iterations=300,
-                              stuck_threshold=1e-3, **PROV))
+        their_fraction=[0.1, np.nan, 0.8, 0.01], their_in_our_ci=[True, np.nan, False, True], stuck_threshold=1e-3))
+    cells = pd.DataFrame(dict(k=3, n=3, seed=range(8), lr=0.1, tol=1e-9, max_iterations=300, **PROV))
     return dict(table=table, cells=cells)
 
 

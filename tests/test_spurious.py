@@ -42,10 +42,10 @@ def test_cap_is_reported():
 def test_table_puts_theirs_beside_ours():
     mod = load_script("spurious_table")
     cells = pd.DataFrame({"k": [8] * 4 + [9] * 4, "n": [8] * 4 + [10] * 4, "seed": list(range(4)) * 2,
-                          "stuck": [True, False, False, False] * 2, "converged": [True] * 7 + [False],
-                          "iterations": 10, "max_iterations": 100, "cell_seconds": 1.0})
+                          "objective": [0.1, 1e-12, 1e-12, 1e-12] * 2, "converged": [True] * 7 + [False],
+                          "iterations": 10, "max_iterations": 100, "cell_seconds": 1.0, "lr": 0.1, "tol": 1e-9})
     anchor = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018.csv", comment="#")
-    t = mod.table(cells, anchor).set_index(["k", "n"])
+    t = mod.table(cells, anchor, threshold=1e-3).set_index(["k", "n"])
     assert t.loc[(8, 8), "fraction"] == 0.25 and t.loc[(8, 8), "their_fraction"] == 0.126
     assert t.loc[(8, 8), "their_in_our_ci"] == True  # noqa: E712
     assert pd.isna(t.loc[(9, 10), "their_fraction"]) and t.loc[(9, 10), "hit_cap"] == 1

@@ -183,7 +183,8 @@ def test_config_files_combine_after_one_flag(tmp_path, run_snakemake):
 @pytest.mark.workflow
 def test_a_parameter_reruns_only_the_jobs_that_use_it(tiny_run, run_snakemake, tmp_path):
     extra = tmp_path / "steps.yaml"
-    extra.write_text("theory:\n  v1b_steps: 123\n")
+    extra.write_text("theory:\n  v1b_steps: 123\nspurious:\n  stuck_threshold: 2.0e-3\n")
     out = run_snakemake("-n", "all", "--directory", str(tiny_run), "--configfile", str(TINY), str(extra))
-    assert "rule theory_balance:" in out.stdout
-    assert "rule theory_check:" not in out.stdout and "rule planted_train:" not in out.stdout
+    assert "rule theory_balance:" in out.stdout and "rule spurious_table:" in out.stdout
+    for rule in ("theory_check", "spurious_cell", "planted_train", "sumrelu_train", "gan_train"):
+        assert f"rule {rule}:" not in out.stdout, rule

@@ -40,7 +40,7 @@ def build(*, table: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
         ("SpuriousSeedList", seed_range(cells["seed"])),
         ("SpuriousKmin", fmt(t["k"].min())), ("SpuriousKmax", fmt(t["k"].max())),
         ("SpuriousLr", fmt(first["lr"])), ("SpuriousTol", fmt(first["tol"])),
-        ("SpuriousCap", fmt(first["max_iterations"])), ("SpuriousThreshold", fmt(first["stuck_threshold"])),
+        ("SpuriousCap", fmt(first["max_iterations"])), ("SpuriousThreshold", fmt(t["stuck_threshold"].iloc[0])),
         ("SpuriousTheirRuns", fmt(cmp["their_runs"].max() if len(cmp) else float("nan"))),
         ("SpuriousCompared", fmt(len(cmp))), ("SpuriousInside", fmt(int(inside.sum()))),
         ("SpuriousOutside", fmt(len(outside))), ("SpuriousOutsideCells", cell_list(outside)),
