@@ -239,6 +239,9 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
              f"Runs that miss the threshold, per width: {fail_text}; so the exactly specified student "
              f"(\\(r=r_0={int(narrow['r'])}\\)) is not less reliable than every wider one.")))
 
+    n.macros.append(("WidthNarrowTrapRef",
+                     f"in V2(d) the exactly specified student misses the threshold with {fmt(narrow['seeds'] - narrow['reached_threshold'])} "
+                     f"of its {fmt(narrow['seeds'])} seeds" + ("" if narrow_least else ", though it is not the least reliable width")))
     every = fails.empty
     wide_ok = w[w["r"] >= 2 * r0]
     all_but_narrow = bool(len(wide_ok) and (wide_ok["reached_threshold"] == wide_ok["seeds"]).all())

@@ -70,6 +70,10 @@ def build(*, table: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
             + (f" ({fmt(last['fraction'], 2)} at \\(k={int(last['k'])}\\))." if last is not None else "."),
             "; one extra unit (\\(n=k+1\\)) does not lower it at every \\(k\\) by much"
             + (f" ({fmt(last['fraction'], 2)} at \\(k={int(last['k'])}\\))." if last is not None else ".")))
+    n.macros.append(("SpuriousExtraUnitRef",
+                     f"the spurious fraction of gradient descent averages {fmt(pair['fraction'].mean(), 2)} with "
+                     f"\\(n=k\\) and {fmt(pair['fraction_extra'].mean(), 2)} with one extra unit, over the \\(k\\) that have both"
+                     if len(pair) else "no cell has both widths"))
     cap = int(kk1["hit_cap"].max()) if len(kk1) else 0
     n.add(c("SpuriousCapClaim", "some n = k + 1 run was stopped by the iteration cap", cap > 0,
             {"most_runs_at_cap_in_one_cell": cap},

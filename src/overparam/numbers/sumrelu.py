@@ -93,6 +93,8 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             f"which fails in most runs ({fmt(at_d['stuck'])} of {fmt(at_d['runs'])})",
             f"which fails in {fmt(at_d['stuck'])} of {fmt(at_d['runs'])} runs" if at_d["stuck"] else
             f"which here succeeds in all {fmt(at_d['runs'])} runs"))
+    n.macros.append(("SumreluNarrowTrapRef", f"in L1.2, {fmt(at_d['stuck'])} of {fmt(at_d['runs'])} runs at \\(m=d\\) "
+                     "get stuck" + (f", none from \\(m={int(from_m)}\\) on" if from_m is not None else "")))
     few = from_m is not None and from_m <= 1.5 * d and int(at_d["stuck"]) > 0
     n.add(c("SumreluFewSpareClaim", "some run is stuck at m = d, and no run is stuck from some width m <= 1.5 d on",
             few, {"d": d, "from_m": from_m if from_m is not None else "none", "stuck_at_d": int(at_d["stuck"])},
