@@ -200,7 +200,8 @@ def claims(n: Numbers, gen, real, last_q, curves, seeds) -> None:
             "The discriminator is not the cause: it stays moderate "
             f"(\\(D(x)={fmt(endl['d_real'], 2, False)}\\), \\(D(G(z))={fmt(endl['d_fake'], 2, False)}\\) at the end).",
             f"The discriminator ends at \\(D(x)={fmt(endl['d_real'], 2, False)}\\), "
-            f"\\(D(G(z))={fmt(endl['d_fake'], 2, False)}\\), so it may share the blame."))
+            f"\\(D(G(z))={fmt(endl['d_fake'], 2, False)}\\), well apart, so this run cannot rule out the "
+            "discriminator as a cause."))
     broken = bool(top.iloc[-1] < COLLAPSED)
     n.add(c("GanLowNoiseEndClaim", f"regime 3, last scored epoch: no class holds {COLLAPSED} of the samples", broken,
             {"top_share": float(top.iloc[-1]), "classes_covered": float(lo["classes_covered"])},
