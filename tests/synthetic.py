@@ -8,7 +8,6 @@ from overparam.summary import select_lr, width_summary
 from overparam.sumrelu_summary import per_m
 
 PROV = {"prov_git_commit": "0123456789abcdef0123456789abcdef01234567-dirty"}
-ANCHORS = None  # read lazily from data/anchors by the tests
 
 
 def planted_runs(epochs: int = 6) -> pd.DataFrame:

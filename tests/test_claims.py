@@ -1,7 +1,6 @@
 """Every claim of the report flips with its logs: for each study, perturbed synthetic outputs on
 which each claim changes outcome and wording, or stops the build naming the claim."""
 import numpy as np
-import pandas as pd
 import pytest
 
 import synthetic

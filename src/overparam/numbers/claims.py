@@ -44,7 +44,7 @@ def show(values: dict) -> str:
 
 
 def claim(study: str, name: str, predicate: str, holds, values: dict, if_true: str,
-          if_false: str | None) -> Claim:
+          if_false: str | None = None) -> Claim:
     """Evaluate one claim. `if_false=None` says no honest sentence exists when it fails: the
     build then stops here, naming the claim and the values that falsified it."""
     if not NAME.fullmatch(name):

@@ -3,6 +3,8 @@ epoch of every run; quality.parquet: every scored epoch and the real-digit refer
 samples look like is said from the classifier's measurements, never from looking at a grid."""
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -17,9 +19,7 @@ METRICS = [("inception_score", "Is", 3), ("frechet_distance", "Fid", 3),
            ("class_entropy", "Entropy", 3)]
 COLLAPSED = 0.9  # a sample set is collapsed when one class holds at least this share
 
-
-def c(name, predicate, holds, values, if_true, if_false):
-    return claim(STUDY, name, predicate, holds, values, if_true, if_false)
+c = partial(claim, STUDY)  # every claim of this module belongs to its study
 
 
 def regime_macro(name: str) -> str:

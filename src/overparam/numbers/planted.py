@@ -3,23 +3,20 @@
 provenance) and the published solution's numbers (data/anchors/published_v2.csv)."""
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
 from . import Numbers
 from .claims import claim
+from ..summary import epochs_to, final_rows
 from .tex import commits, fmt, fmt_list, interval, seed_range, tabular, tex_escape
 
 STUDY = "planted"
 NA = r"\mbox{n/a}"
 
-
-def c(name, predicate, holds, values, if_true, if_false):
-    return claim(STUDY, name, predicate, holds, values, if_true, if_false)
-
-
-def r_list(rs) -> str:
-    return ", ".join(f"\\(r={int(r)}\\)" for r in rs)
+c = partial(claim, STUDY)  # every claim of this module belongs to its study
 
 
 def median_curves(runs: pd.DataFrame, study: str) -> pd.DataFrame:
@@ -194,7 +191,7 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
     reached = w[w["reached_threshold"] > 0]
     by_speed = reached.sort_values(["epochs_to_threshold_median", "r"])
     wr = runs[runs["study"] == "width_test"]
-    hit = wr[wr["population_objective"] <= threshold].groupby("run_id")["epoch"].min()
+    hit = epochs_to(wr, threshold)
     narrow, wide = w.iloc[0], w.iloc[-1]
     n.macros += [
         ("WidthTestLr", fmt(w["lr0"].iloc[0])), ("WidthTestBatch", fmt(w["batch_size"].iloc[0])),
@@ -410,8 +407,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, selected_lr: float, chec
     n = Numbers()
     first = runs.iloc[0]
     threshold = float(summary["threshold"].iloc[0])
-    last = runs.sort_values("epoch").groupby(["study", "run_id"]).tail(1).drop_duplicates("run_id")
-    diverged = int(last["status"].ne("ok").sum())
+    diverged = int(final_rows(runs).drop_duplicates("run_id")["status"].ne("ok").sum())
     n.macros += [
         ("PlantedD", fmt(first["D"])), ("PlantedN", fmt(first["n"])), ("PlantedRzero", fmt(first["r0"])),
         ("PlantedTeacherSeed", fmt(first["teacher_seed"])),

@@ -2,6 +2,8 @@
 (spurious_table.csv) and the settings and provenance of its cells' logs."""
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from . import Numbers
@@ -10,9 +12,7 @@ from .tex import commits, fmt, interval, seed_range, tabular
 
 STUDY = "spurious"
 
-
-def c(name, predicate, holds, values, if_true, if_false):
-    return claim(STUDY, name, predicate, holds, values, if_true, if_false)
+c = partial(claim, STUDY)  # every claim of this module belongs to its study
 
 
 def cell_list(cells: pd.DataFrame) -> str:

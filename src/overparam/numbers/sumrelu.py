@@ -2,6 +2,8 @@
 (runs.parquet), its per-width summary (summary.csv) and the training logs of the curve widths."""
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -11,9 +13,7 @@ from .tex import commits, fmt, fmt_list, interval, seed_range, tabular
 
 STUDY = "sumrelu"
 
-
-def c(name, predicate, holds, values, if_true, if_false):
-    return claim(STUDY, name, predicate, holds, values, if_true, if_false)
+c = partial(claim, STUDY)  # every claim of this module belongs to its study
 
 
 def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curve_ms: list[int]) -> Numbers:

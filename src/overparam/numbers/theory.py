@@ -2,6 +2,8 @@
 that contradicts its proof has no honest wording: its claim stops the build."""
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -11,9 +13,7 @@ from .tex import commits, fmt, fmt_list, span, tabular
 
 STUDY = "theory"
 
-
-def c(name, predicate, holds, values, if_true, if_false=None):
-    return claim(STUDY, name, predicate, holds, values, if_true, if_false)
+c = partial(claim, STUDY)  # every claim of this module belongs to its study
 
 
 def v1(frames, n: Numbers) -> None:
