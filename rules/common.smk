@@ -43,7 +43,7 @@ def num(x):
 
 def check_config(cfg):
     """What the schema cannot say: every batch size divides its epoch length (planted and GAN),
-    spurious.k_min <= k_max, the curve widths are among the sweep's, and every GAN sample epoch
+    spurious.k_min <= k_max, spurious.decide_below <= stuck_threshold, spurious.check.runs <= runs, the curve widths are among the sweep's, and every GAN sample epoch
     falls within some regime's training."""
     p = cfg["planted"]
     sizes = {
@@ -59,6 +59,12 @@ def check_config(cfg):
     q = cfg["spurious"]
     if q["k_min"] > q["k_max"]:
         raise ValueError(f"config spurious.k_min={q['k_min']} is above spurious.k_max={q['k_max']}")
+    if q["decide_below"] > q["stuck_threshold"]:
+        raise ValueError(f"config spurious.decide_below={q['decide_below']} is above spurious.stuck_threshold="
+                         f"{q['stuck_threshold']}: a run stopped below it could still be spurious")
+    if q["check"]["runs"] > q["runs"]:
+        raise ValueError(f"config spurious.check.runs={q['check']['runs']} is above spurious.runs={q['runs']}: "
+                         "the check reruns the first seeds of each cell")
     s = cfg["sumrelu"]
     missing = sorted(set(s["curve_ms"]) - set(s["ms"]))
     if missing:
@@ -157,16 +163,27 @@ def sumrelu_runs(name, ms=None):
 
 
 SPURIOUS = config["spurious"]
-SPURIOUS_CELL = "results/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/cap={cap}/cell.parquet"
+SPURIOUS_CELL = "results/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/below={below}/cap={cap}/cell.parquet"
 
 
-def spurious_cells():
-    """Every cell (k, n) of the grid: n = k, and n = k + 1 below k_max."""
+def spurious_pairs(k_max=None):
+    """Every cell (k, n) of the grid: n = k, and n = k + 1 below k_max (up to `k_max` if given)."""
     q = SPURIOUS
-    pairs = [(k, k) for k in range(q["k_min"], q["k_max"] + 1)]
-    pairs += [(k, k + 1) for k in range(q["k_min"], q["k_max"])]
+    top = q["k_max"] if k_max is None else min(k_max, q["k_max"])
+    return [(k, n) for k in range(q["k_min"], top + 1) for n in (k, k + 1) if n == k or k < q["k_max"]]
+
+
+def spurious_cells(check=False):
+    """The grid's cell logs; with check=True, the first spurious.check.runs seeds of the cells
+    with k <= spurious.check.k_max, taken to the tolerance (no early decision)."""
+    q = SPURIOUS
+    if check and not q["check"]["runs"]:
+        return []
+    pairs = spurious_pairs(q["check"]["k_max"] if check else None)
+    runs, below = (q["check"]["runs"], 0) if check else (q["runs"], q["decide_below"])
     return [
-        SPURIOUS_CELL.format(k=k, n=n, runs=q["runs"], lr=num(q["lr"]), tol=num(q["tol"]), cap=q["max_iterations"])
+        SPURIOUS_CELL.format(k=k, n=n, runs=runs, lr=num(q["lr"]), tol=num(q["tol"]), below=num(below),
+                             cap=q["safety_cap"])
         for k, n in pairs
     ]
 

@@ -5,24 +5,28 @@
 rule spurious_cell:
     output:
         SPURIOUS_CELL,
+    log:
+        "logs/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/below={below}/cap={cap}.log",
+    benchmark:
+        "benchmarks/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/below={below}/cap={cap}.tsv"
     params:
         script=script("train_spurious.py"),
-    log:
-        "logs/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/cap={cap}.log",
-    benchmark:
-        "benchmarks/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/cap={cap}.tsv"
-    threads: 1
+        restart_above=lookup(dpath="spurious/restart_above", within=config),
+    threads: lookup(dpath="spurious/threads", within=config)
     shell:
-        "python {params.script} --k {wildcards.k} --n {wildcards.n} --runs {wildcards.runs} --lr {wildcards.lr} --tol {wildcards.tol} --max-iterations {wildcards.cap} --threads {threads} --out {output} > {log} 2>&1"
+        "python {params.script} --k {wildcards.k} --n {wildcards.n} --runs {wildcards.runs} --lr {wildcards.lr} --tol {wildcards.tol} --restart-above {params.restart_above} --decide-below {wildcards.below} --cap {wildcards.cap} --threads {threads} --out {output} > {log} 2>&1"
 
 
 rule spurious_table:
     input:
         cells=spurious_cells(),
+        check=spurious_cells(check=True),
         anchor=repo_path(SPURIOUS["anchor"]),
     output:
         table=report("results/spurious/spurious_table.csv", caption="../report/captions/spurious_table.rst", category="Spurious minima"),
         figure=report("figures/spurious_minima.pdf", caption="../report/captions/spurious_minima.rst", category="Spurious minima"),
+        evidence=report("figures/spurious_evidence.pdf", caption="../report/captions/spurious_evidence.rst", category="Spurious minima"),
+        check=report("results/spurious/check_table.csv", caption="../report/captions/spurious_check.rst", category="Spurious minima"),
     params:
         script=script("spurious_table.py"),
         threshold=lookup(dpath="spurious/stuck_threshold", within=config),  # relabels runs only: reruns no cell
@@ -31,12 +35,13 @@ rule spurious_table:
     benchmark:
         "benchmarks/spurious/table.tsv"
     shell:
-        "python {params.script} --cells {input.cells} --anchor {input.anchor} --stuck-threshold {params.threshold} --table-out {output.table} --figure-out {output.figure} > {log} 2>&1"
+        "python {params.script} --cells {input.cells} --check-cells {input.check} --anchor {input.anchor} --stuck-threshold {params.threshold} --table-out {output.table} --check-out {output.check} --figure-out {output.figure} --evidence-out {output.evidence} > {log} 2>&1"
 
 
 rule spurious_numbers:
     input:
         table=rules.spurious_table.output.table,
+        check=rules.spurious_table.output.check,
         cells=spurious_cells(),
     output:
         numbers=generated("spurious", "numbers.tex")[0],
@@ -49,8 +54,15 @@ rule spurious_numbers:
     benchmark:
         "benchmarks/report/spurious_numbers.tsv"
     shell:
-        "python {params.script} --table {input.table} --cells {input.cells} --out-dir report/generated/spurious > {log} 2>&1"
+        "python {params.script} --table {input.table} --check {input.check} --cells {input.cells} --out-dir report/generated/spurious > {log} 2>&1"
 
 
 REPORT_PARTS.append(rules.spurious_numbers)
-REPORT_FIGURES.append(rules.spurious_table.output.figure)
+REPORT_FIGURES += [rules.spurious_table.output.figure, rules.spurious_table.output.evidence]
+
+
+rule spurious:
+    """Target rule of the study: snakemake --cores 8 spurious"""
+    input:
+        rules.spurious_table.output,
+        rules.spurious_numbers.output,

@@ -1,38 +1,92 @@
 #!/usr/bin/env python
-"""Our fraction of runs stuck in a spurious minimum per cell (k, n), with its 95% Wilson
-interval, beside the published fraction of Safran and Shamir (2018); and the figure of both."""
+"""Our fraction of runs ending in a spurious minimum per cell (k, n), with its 95% Wilson
+interval and a two-sample test against the published count of Safran and Shamir (2018); the
+check of the early decision (the same seeds taken to the tolerance); and the figures."""
 import argparse
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from scipy.stats import false_discovery_control, fisher_exact
 
 from overparam.logs import read_runs, write_atomic
 from overparam.plots import save
 from overparam.sumrelu_summary import wilson
 
 
+def label(cells: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Adds `stuck` (final objective >= threshold). A run the early decision stopped ended
+    below decide_below <= threshold, so its label is settled; refuse a threshold below that."""
+    low = cells.loc[cells["stop"].eq("below_level"), "decide_below"]
+    if len(low) and threshold < low.max():
+        raise SystemExit(f"spurious.stuck_threshold={threshold:g} is below the cells' spurious.decide_below="
+                         f"{low.max():g}: runs stopped below {low.max():g} cannot be labelled at {threshold:g}")
+    return cells.assign(stuck=cells["objective"] >= threshold)
+
+
+def two_sample_p(stuck, runs, their_fraction, their_runs):
+    """Fisher's exact test of our count against theirs (their count from their fraction)."""
+    if pd.isna(their_fraction):
+        return np.nan
+    theirs = round(their_fraction * their_runs)
+    return fisher_exact([[stuck, runs - stuck], [theirs, their_runs - theirs]]).pvalue
+
+
 def table(cells: pd.DataFrame, anchor: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """Per cell: runs ending at objective >= `threshold` (spurious), those stopped by the cap,
-    the fraction with its 95% Wilson interval, and the published fraction beside it."""
-    cells = cells.assign(hit_cap=~cells["converged"], stuck=cells["objective"] >= threshold)
-    cells["stuck_at_cap"] = cells["stuck"] & cells["hit_cap"]
-    t = (cells.groupby(["k", "n"])
-         .agg(runs=("seed", "size"), stuck=("stuck", "sum"), hit_cap=("hit_cap", "sum"),
-              stuck_at_cap=("stuck_at_cap", "sum"), max_iterations=("max_iterations", "first"),
-              lr=("lr", "first"), tol=("tol", "first"),
-              median_iterations=("iterations", "median"), cell_seconds=("cell_seconds", "first"))
-         .reset_index())
+    """Per cell: runs, spurious runs, our fraction with its 95% Wilson interval, how the runs
+    stopped (tolerance, early decision, safety cap), restarts, steps, the largest rise of the
+    objective, the cost; the published fraction beside ours, whether it lies in our interval,
+    and Fisher's exact p-value of the difference (raw and Benjamini-Hochberg adjusted)."""
+    cells = label(cells, threshold)
+    by = cells.assign(
+        at_tolerance=cells["stop"].eq("tolerance"), decided_below=cells["stop"].eq("below_level"),
+        at_cap=cells["stop"].eq("cap"), restarted=cells["restarts"].gt(0),
+        stuck_at_cap=cells["stuck"] & cells["stop"].eq("cap"),
+        steps_at_tolerance=cells["steps"].where(cells["stop"].eq("tolerance")),
+        spurious_grad_norm=cells["grad_norm"].where(cells["stuck"]),
+    ).groupby(["k", "n"])
+    t = by.agg(runs=("seed", "size"), stuck=("stuck", "sum"), at_tolerance=("at_tolerance", "sum"),
+               decided_below=("decided_below", "sum"), at_cap=("at_cap", "sum"), stuck_at_cap=("stuck_at_cap", "sum"),
+               restarted=("restarted", "sum"), median_steps=("steps", "median"), max_steps=("steps", "max"),
+               max_steps_at_tolerance=("steps_at_tolerance", "max"), max_spurious_grad_norm=("spurious_grad_norm", "max"),
+               max_rise=("max_rise", "max"), lr=("lr", "first"), tol=("tol", "first"), cap=("cap", "first"),
+               decide_below=("decide_below", "first"), restart_above=("restart_above", "first"),
+               cell_seconds=("cell_seconds", "first"), run_steps_total=("run_steps_total", "first"),
+               threads=("prov_threads", "first")).reset_index()
     t["stuck_threshold"] = threshold
+    t["us_per_run_step"] = t["cell_seconds"] * t["threads"] / t["run_steps_total"] * 1e6
     t["fraction"] = t["stuck"] / t["runs"]
     t["ci_low"], t["ci_high"] = wilson(t["stuck"], t["runs"])
-    # runs stopped by the cap while still above the threshold may yet have descended: counting
-    # only the runs that converged (gradient below tol) at a spurious point gives a lower bound
-    t["fraction_converged_only"] = (t["stuck"] - t["stuck_at_cap"]) / t["runs"]
     t = t.merge(anchor.rename(columns={"runs": "their_runs", "spurious_fraction": "their_fraction"}),
                 on=["k", "n"], how="left")
     inside = (t["their_fraction"] >= t["ci_low"]) & (t["their_fraction"] <= t["ci_high"])
     t["their_in_our_ci"] = inside.where(t["their_fraction"].notna())  # empty where they released nothing
+    t["fisher_p"] = [two_sample_p(*r) for r in t[["stuck", "runs", "their_fraction", "their_runs"]].to_numpy()]
+    has = t["fisher_p"].notna()
+    t["fisher_p_bh"] = np.nan
+    if has.any():
+        t.loc[has, "fisher_p_bh"] = false_discovery_control(t.loc[has, "fisher_p"].to_numpy())
     return t
+
+
+def check_table(cells: pd.DataFrame, check: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Per check cell: its seeds, taken to the tolerance with no early decision, against the same
+    seeds of the grid: labels that agree, runs the grid decided early, steps to the tolerance,
+    the largest rise of the objective and the largest final objective of the runs the grid
+    decided early (below decide_below by the rule; this says where they really end)."""
+    if check.empty:
+        return pd.DataFrame(columns=["k", "n", "runs", "agree", "decided_below_in_grid"])
+    both = label(check, threshold).merge(label(cells, threshold)[["k", "n", "seed", "stuck", "stop"]],
+                                         on=["k", "n", "seed"], suffixes=("", "_grid"))
+    both["agree"] = both["stuck"] == both["stuck_grid"]
+    both["early"] = both["stop_grid"].eq("below_level")
+    both["early_final"] = both["objective"].where(both["early"])
+    return (both.groupby(["k", "n"])
+            .agg(runs=("seed", "size"), agree=("agree", "sum"), stuck=("stuck", "sum"),
+                 decided_below_in_grid=("early", "sum"), at_tolerance=("stop", lambda s: int(s.eq("tolerance").sum())),
+                 median_steps=("steps", "median"), max_steps=("steps", "max"), max_rise=("max_rise", "max"),
+                 max_final_of_early=("early_final", "max"), cell_seconds=("cell_seconds", "first"))
+            .reset_index())
 
 
 def figure(t: pd.DataFrame, out: str):
@@ -41,17 +95,57 @@ def figure(t: pd.DataFrame, out: str):
         c = t[t["n"] == t["k"] + extra]
         ax.errorbar(c["k"], c["fraction"], yerr=[c["fraction"] - c["ci_low"], c["ci_high"] - c["fraction"]],
                     marker="o", capsize=3, label=f"ours ({int(c['runs'].min())} runs per cell, 95% interval)")
-        ax.plot(c["k"], c["fraction_converged_only"], "o", mfc="none", color="tab:blue",
-                label="ours, runs that converged only (lower bound)")
         theirs = int(c["their_runs"].max()) if c["their_runs"].notna().any() else 0
         ax.plot(c["k"], c["their_fraction"], "s--", color="tab:red", label=f"Safran and Shamir ({theirs} runs)")
         ax.set_title("n = k" if extra == 0 else "n = k + 1")
-        ax.set_xlabel("k (teacher neurons = input dimension)")
+        ax.set_xlabel("k (teacher units = input dimension)")
         ax.legend(fontsize=8)
     axes[0].set_ylabel("fraction of runs in a spurious minimum")
-    fig.suptitle(f"Gradient descent on the exact loss, step {t['lr'].iloc[0]:g}, at most "
-                 f"{int(t['max_iterations'].max()):,} steps; spurious: final (1/2)E(f_W - f_V)^2 >= "
-                 f"{t['stuck_threshold'].iloc[0]:g}", fontsize=9)
+    r = t.iloc[0]
+    early = f"; runs below {r['decide_below']:g} while decreasing stopped there" if r["decide_below"] > 0 else ""
+    fig.suptitle(f"Gradient descent on the exact loss, step {r['lr']:g}, until every unit's 2 pi-scaled gradient "
+                 f"<= {r['tol']:g}{early}; spurious: final (1/2)E(f_W - f_V)^2 >= {r['stuck_threshold']:g}", fontsize=8)
+    fig.tight_layout()
+    save(fig, out)
+
+
+def flagged(t: pd.DataFrame, most: int = 4) -> pd.DataFrame:
+    """The cells whose published fraction lies outside our interval, else the two with the
+    smallest two-sample p-value: the cells the evidence figure shows."""
+    cmp = t[t["their_fraction"].notna()]
+    out = cmp[cmp["their_in_our_ci"].astype(str).str.lower().eq("false")]
+    if out.empty:
+        out = cmp.nsmallest(2, "fisher_p")
+    return out.sort_values("fisher_p").head(most)
+
+
+def evidence(cells: pd.DataFrame, t: pd.DataFrame, out: str):
+    """Per flagged cell: the final objectives (histogram, log scale) and the steps each run took,
+    by how it stopped, with the published fraction's count beside ours."""
+    show = flagged(t)
+    rows = max(len(show), 1)
+    fig, axes = plt.subplots(rows, 2, figsize=(10, 2.6 * rows), squeeze=False)
+    for (ax1, ax2), (_, r) in zip(axes, show.iterrows()):
+        c = cells[(cells["k"] == r["k"]) & (cells["n"] == r["n"])]
+        floor = 1e-16
+        bins = np.logspace(-16, 1, 52)
+        for stop, colour in (("tolerance", "tab:blue"), ("below_level", "tab:green"), ("cap", "tab:red")):
+            s = c[c["stop"] == stop]
+            if len(s):
+                ax1.hist(s["objective"].clip(lower=floor), bins=bins, color=colour, alpha=0.7, label=f"{stop} ({len(s)})")
+                ax2.hist(s["steps"], bins=np.logspace(0, np.log10(max(c["steps"].max(), 10)) + 0.1, 40),
+                         color=colour, alpha=0.7, label=stop)
+        ax1.axvline(r["stuck_threshold"], color="k", lw=0.8)
+        ax1.set_xscale("log")
+        ax2.set_xscale("log")
+        ax1.set_title(f"k={int(r['k'])}, n={int(r['n'])}: ours {int(r['stuck'])}/{int(r['runs'])} spurious "
+                      f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}], theirs {r['their_fraction']:.3f}; "
+                      f"Fisher p={r['fisher_p']:.2g}", fontsize=8)
+        ax1.set_xlabel("final objective (clipped at 1e-16)")
+        ax2.set_xlabel("gradient steps")
+        ax2.set_title(f"largest 2 pi-scaled gradient at a spurious end point: {r['max_spurious_grad_norm']:.2g}",
+                      fontsize=8)
+        ax1.legend(fontsize=7)
     fig.tight_layout()
     save(fig, out)
 
@@ -59,16 +153,24 @@ def figure(t: pd.DataFrame, out: str):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--cells", nargs="+", required=True, help="Parquet files written by train_spurious.py")
+    p.add_argument("--check-cells", nargs="*", default=[], help="the same, for the check runs (no early decision)")
     p.add_argument("--anchor", required=True, help="CSV of the published fractions")
     p.add_argument("--stuck-threshold", type=float, required=True, help="spurious: final objective at least this")
     p.add_argument("--table-out", required=True)
+    p.add_argument("--check-out", required=True)
     p.add_argument("--figure-out", required=True)
+    p.add_argument("--evidence-out", required=True)
     a = p.parse_args(argv)
-    t = table(read_runs(a.cells), pd.read_csv(a.anchor, comment="#"), a.stuck_threshold)
+    cells = read_runs(a.cells)
+    t = table(cells, pd.read_csv(a.anchor, comment="#"), a.stuck_threshold)
+    chk = check_table(cells, read_runs(a.check_cells) if a.check_cells else pd.DataFrame(), a.stuck_threshold)
     write_atomic(t, a.table_out)
+    write_atomic(chk, a.check_out)
     figure(t, a.figure_out)
-    print(t[["k", "n", "runs", "stuck", "fraction", "ci_low", "ci_high", "hit_cap", "stuck_at_cap", "their_fraction"]]
-          .to_string(index=False))
+    evidence(label(cells, a.stuck_threshold), t, a.evidence_out)
+    print(t[["k", "n", "runs", "stuck", "fraction", "ci_low", "ci_high", "decided_below", "at_cap", "max_steps",
+             "their_fraction", "fisher_p"]].to_string(index=False))
+    print(chk.to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
 """Safran and Shamir (2018): our spurious fractions beside theirs, from the study's table
-(spurious_table.csv) and the settings and provenance of its cells' logs."""
+(spurious_table.csv), its check table (check_table.csv) and its cells' logs."""
 from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from . import Numbers
 from .claims import claim
 from .tex import commits, fmt, interval, seed_range, tabular
 
 STUDY = "spurious"
+ALPHA = 0.05  # level of the two-sample tests (Benjamini-Hochberg over the compared cells)
+ROUNDING = 1e-10  # a rise of the objective below this is rounding (overparam.spurious.RISE_EPS)
 
 c = partial(claim, STUDY)  # every claim of this module belongs to its study
 
@@ -23,29 +27,52 @@ def plain(cells: pd.DataFrame) -> str:
     return " ".join(f"({int(a)},{int(b)})" for a, b in zip(cells["k"], cells["n"])) or "none"
 
 
-def build(*, table: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
+def expected_outside(cmp: pd.DataFrame) -> float:
+    """Cells expected to have their fraction outside our 95% interval if both experiments had
+    the same probability (the pooled one): their estimate carries its own sampling error, so a
+    cell lies outside with probability P(|Z| > 1.96 s_ours / sqrt(s_ours^2 + s_theirs^2))."""
+    p = (cmp["stuck"] + cmp["their_fraction"] * cmp["their_runs"]) / (cmp["runs"] + cmp["their_runs"])
+    v_ours, v_theirs = p * (1 - p) / cmp["runs"], p * (1 - p) / cmp["their_runs"]
+    ratio = np.sqrt(v_ours / (v_ours + v_theirs)).fillna(1.0)
+    outside = pd.Series(2 * norm.sf(1.96 * ratio), index=cmp.index)
+    return float(outside.where(p.between(0, 1, inclusive="neither"), 0.0).sum())
+
+
+def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
     n = Numbers()
     t = table.sort_values(["k", "n"])
     cmp = t[t["their_fraction"].notna()]
     inside = cmp["their_in_our_ci"].astype(str).str.lower().eq("true")
     outside = cmp[~inside]
-    is_between = (outside["their_fraction"] >= outside["fraction_converged_only"]) & (
-        outside["their_fraction"] <= outside["ci_high"])
-    between, other = outside[is_between], outside[~is_between]
+    significant = cmp[cmp["fisher_p_bh"] < ALPHA]
     kk, kk1 = t[t["n"] == t["k"]], t[t["n"] == t["k"] + 1]
-    first = cells.iloc[0]
+    first = t.iloc[0]
     runs = int(t["runs"].min())
     n.macros += [
         ("SpuriousRuns", fmt(runs)), ("SpuriousCells", fmt(len(t))),
         ("SpuriousSeedList", seed_range(cells["seed"])),
         ("SpuriousKmin", fmt(t["k"].min())), ("SpuriousKmax", fmt(t["k"].max())),
         ("SpuriousLr", fmt(first["lr"])), ("SpuriousTol", fmt(first["tol"])),
-        ("SpuriousCap", fmt(first["max_iterations"])), ("SpuriousThreshold", fmt(t["stuck_threshold"].iloc[0])),
+        ("SpuriousTolTrue", fmt(first["tol"] / (2 * np.pi), 2)),
+        ("SpuriousRestartAbove", fmt(first["restart_above"])), ("SpuriousCap", fmt(first["cap"])),
+        ("SpuriousDecideBelow", fmt(first["decide_below"])),
+        ("SpuriousThreshold", fmt(first["stuck_threshold"])),
         ("SpuriousTheirRuns", fmt(cmp["their_runs"].max() if len(cmp) else float("nan"))),
         ("SpuriousCompared", fmt(len(cmp))), ("SpuriousInside", fmt(int(inside.sum()))),
         ("SpuriousOutside", fmt(len(outside))), ("SpuriousOutsideCells", cell_list(outside)),
-        ("SpuriousExpectedOutside", fmt(0.05 * len(cmp), 2)),
-        ("SpuriousStuckAtCap", fmt(int(t["stuck_at_cap"].sum()))), ("SpuriousStuck", fmt(int(t["stuck"].sum()))),
+        ("SpuriousExpectedOutside", fmt(expected_outside(cmp), 2)),
+        ("SpuriousAlpha", fmt(ALPHA)),
+        ("SpuriousSignificant", fmt(len(significant))), ("SpuriousSignificantCells", cell_list(significant)),
+        ("SpuriousSmallestP", fmt(cmp["fisher_p_bh"].min(), 2) if len(cmp) else r"\mbox{n/a}"),
+        ("SpuriousStuck", fmt(int(t["stuck"].sum()))), ("SpuriousAllRuns", fmt(int(t["runs"].sum()))),
+        ("SpuriousDecided", fmt(int(t["decided_below"].sum()))),
+        ("SpuriousAtTolerance", fmt(int(t["at_tolerance"].sum()))),
+        ("SpuriousAtCap", fmt(int(t["at_cap"].sum()))),
+        ("SpuriousRestarted", fmt(int(t["restarted"].sum()))),
+        ("SpuriousMaxSteps", fmt(t["max_steps_at_tolerance"].max())),
+        ("SpuriousMedianSteps", fmt(t["median_steps"].median())),
+        ("SpuriousCpuHours", fmt((t["cell_seconds"] * t["threads"]).sum() / 3600, 2)),
+        ("SpuriousUsPerStep", fmt((t["cell_seconds"] * t["threads"]).sum() / t["run_steps_total"].sum() * 1e6, 2)),
         ("SpuriousCommit", commits(cells["prov_git_commit"])),
     ]
     lo, hi = kk.iloc[0], kk.iloc[-1]
@@ -74,38 +101,71 @@ def build(*, table: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
                      f"the spurious fraction of gradient descent averages {fmt(pair['fraction'].mean(), 2)} with "
                      f"\\(n=k\\) and {fmt(pair['fraction_extra'].mean(), 2)} with one extra unit, over the \\(k\\) that have both"
                      if len(pair) else "no cell has both widths"))
-    cap = int(kk1["hit_cap"].max()) if len(kk1) else 0
-    n.add(c("SpuriousCapClaim", "some n = k + 1 run was stopped by the iteration cap", cap > 0,
-            {"most_runs_at_cap_in_one_cell": cap},
-            f"In the \\(n=k+1\\) cells the iteration cap stopped runs whose gradient was still above the tolerance "
-            f"(up to {fmt(cap)} of {fmt(runs)} in one cell), and a run stopped above the threshold counts as spurious, so our fraction "
-            "there is an upper estimate; the column ``lower bd.''\\ counts only the runs that converged, with every "
-            "gradient below the tolerance, to a spurious point.",
-            "No \\(n=k+1\\) run reached the iteration cap, so every run there ended at a point whose gradient is "
-            "below the tolerance."))
-    n.add(c("SpuriousBetweenClaim", "some cell outside our interval has their fraction between our converged-only "
-            "lower bound and our interval", len(between) > 0,
-            {"between": plain(between), "other": plain(other)},
-            f"In {fmt(len(between))} of the cells outside, their fraction lies between that lower bound and our "
-            "interval: there the difference is what the cap leaves undecided, not a different landscape. "
-            f"The other cells outside: {cell_list(other)}.",
-            f"The cells outside are {cell_list(outside)}." if len(outside) else
-            "No cell lies outside."))
+    at_cap = int(t["at_cap"].sum())
+    n.add(c("SpuriousCapClaim", "no run reached the safety cap", at_cap == 0,
+            {"runs_at_cap": at_cap, "cap": int(first["cap"])},
+            f"No run reached the safety cap of {fmt(first['cap'])} steps: every run ended at the gradient "
+            "tolerance or by the early decision.",
+            f"{fmt(at_cap)} runs reached the safety cap of {fmt(first['cap'])} steps before the tolerance; "
+            "a run stopped there above the threshold counts as spurious, so those cells are upper estimates."))
+    rise = float(max(t["max_rise"].max(), check["max_rise"].max() if len(check) else 0.0))
+    n.add(c("SpuriousMonotoneClaim", f"in every run of the grid and of the check, the objective never rose between "
+            f"steps by more than {ROUNDING:g} (rounding)", rise <= ROUNDING,
+            {"largest_rise": rise},
+            f"In every run the objective decreased at every step, up to rounding (the largest rise seen is "
+            f"{fmt(rise, 2)}).",
+            f"Some run's objective rose between steps by {fmt(rise, 2)}, more than rounding: gradient descent at "
+            "this step is not monotone there."))
+    if len(check):
+        agree = int(check["agree"].sum())
+        total = int(check["runs"].sum())
+        early = int(check["decided_below_in_grid"].sum())
+        worst = float(check["max_final_of_early"].max()) if early else float("nan")
+        ok = agree == total and (early == 0 or worst < first["stuck_threshold"])
+        n.macros += [("SpuriousCheckRuns", fmt(total)), ("SpuriousCheckCells", fmt(len(check))),
+                     ("SpuriousCheckEarly", fmt(early)), ("SpuriousCheckMaxSteps", fmt(check["max_steps"].max())),
+                     ("SpuriousCheckMedianSteps", fmt(check["median_steps"].median())),
+                     ("SpuriousCheckKmax", fmt(check["k"].max()))]
+        n.add(c("SpuriousCheckClaim", "every check run (taken to the tolerance with no early decision) gets the "
+                "label the grid gave the same seed, and every run the grid decided early ends below the threshold",
+                ok, {"agree": f"{agree}/{total}", "decided_early": early, "largest_final_of_early": worst},
+                f"Taken to the tolerance, all {fmt(total)} check runs get the grid's label; the {fmt(early)} of them "
+                f"that the grid decided early end at objectives of at most {fmt(worst, 2)}, after a median of "
+                f"{fmt(check['median_steps'].median())} and up to {fmt(check['max_steps'].max())} steps.",
+                f"Taken to the tolerance, {fmt(total - agree)} of {fmt(total)} check runs get a label other than "
+                f"the grid's: the early decision is not safe at this step."))
+    n.add(c("SpuriousInsideClaim", "every published fraction lies inside our 95% interval", len(outside) == 0,
+            {"inside": f"{int(inside.sum())}/{len(cmp)}", "outside": plain(outside)},
+            f"Their fraction lies inside our 95\\% interval in every one of the {fmt(len(cmp))} cells they released.",
+            f"Their fraction lies inside our 95\\% interval in {fmt(int(inside.sum()))} of the {fmt(len(cmp))} cells "
+            f"they released and outside in {cell_list(outside)}. Their fraction is itself an estimate from "
+            f"{fmt(cmp['their_runs'].max())} runs, so even with the same probability a cell falls outside our "
+            f"interval about one time in six: {fmt(expected_outside(cmp), 2)} cells are expected outside."))
+    n.add(c("SpuriousAgreeClaim", f"no cell differs from theirs at level {ALPHA:g} by Fisher's exact test, "
+            "Benjamini-Hochberg adjusted over the compared cells", len(significant) == 0,
+            {"significant": plain(significant), "smallest_adjusted_p": float(cmp["fisher_p_bh"].min()) if len(cmp) else "none"},
+            f"Fisher's exact test of our count against theirs, adjusted for the {fmt(len(cmp))} cells "
+            f"(Benjamini-Hochberg), finds no cell that differs at level {fmt(ALPHA)} (smallest adjusted "
+            f"\\(p\\) {fmt(cmp['fisher_p_bh'].min(), 2)})"
+            + (": the cells outside our interval are within the sampling error of two estimates." if len(outside) else "."),
+            f"Fisher's exact test of our count against theirs, adjusted for the {fmt(len(cmp))} cells "
+            f"(Benjamini-Hochberg), finds {fmt(len(significant))} cells that differ at level {fmt(ALPHA)}: "
+            f"{cell_list(significant)} (Figure~\\ref{{fig:spurious-evidence}})."))
 
     def cell(r):
         if r is None:
             return ["--", "--", "--"]
-        ours = f"{fmt(r['fraction'], 2)} {interval(r['ci_low'], r['ci_high'])}"
-        lower = fmt(r["fraction_converged_only"], 2)
+        ours = f"{fmt(r['fraction'], 3)} {interval(r['ci_low'], r['ci_high'], 3)}"
         theirs = fmt(r["their_fraction"], 3) if pd.notna(r["their_fraction"]) else "--"
-        return [ours, lower, theirs]
+        p = fmt(r["fisher_p"], 2) if pd.notna(r["fisher_p"]) else "--"
+        return [ours, theirs, p]
 
     rows = []
     for k in sorted(t["k"].unique()):
         a = t[(t["k"] == k) & (t["n"] == k)]
         b = t[(t["k"] == k) & (t["n"] == k + 1)]
         rows.append([fmt(k), *cell(a.iloc[0] if len(a) else None), *cell(b.iloc[0] if len(b) else None)])
-    cols = [r"\(k\)", r"\(n=k\): ours [95\% CI]", "lower bd.", "S\\&S",
-            r"\(n=k+1\): ours [95\% CI]", "lower bd. ", "S\\&S "]
+    cols = [r"\(k\)", r"\(n=k\): ours [95\% CI]", "S\\&S", r"\(p\)",
+            r"\(n=k+1\): ours [95\% CI]", "S\\&S ", r"\(p\) "]
     n.tables["spurious_table"] = tabular(pd.DataFrame(rows, columns=cols), "rlrrlrr")
     return n

@@ -1,0 +1,210 @@
+"""Gradient descent on the exact loss of the sum-of-ReLUs teacher, run as Safran and Shamir ran
+it ("Spurious local minima are common in two-layer ReLU neural networks", ICML 2018).
+
+Objective F(W) = (1/2) E (f_W(x) - f_V(x))^2, f_W(x) = sum_j relu(<w_j, x>), x ~ N(0, I),
+in float64 and closed form (the arc-cosine kernel). Their released code (findMinimum.m)
+computes G = 2 pi grad F, steps W <- W - (0.1 / 2 pi) G, stops once the largest per-neuron
+norm of G is at most 1e-9 (so about 1.6e-10 on grad F itself), has no iteration cap, and
+restarts from the initial point with half the step if that norm exceeds 1e4. `descend` does
+the same, one run per call, compiled with Numba: a run costs only its own steps, whatever the
+others need (some need a million), and runs are spread over threads one at a time.
+
+Two additions, both recorded per run:
+- a safety cap on steps (`cap`), far above what runs need; the cell counts the runs that hit it;
+- an optional early decision: a run whose objective has fallen below `level` while decreasing
+  at every step so far is stopped there, since its label ("not spurious") can no longer change
+  as long as gradient descent keeps decreasing F. The cell records the step and the largest
+  rise of F seen, and the workflow checks the rule on runs taken to the end (`level = 0`).
+"""
+import math
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+import numpy as np
+
+# why a run stopped (the `stop` column of a cell)
+TOLERANCE, BELOW_LEVEL, CAP = 0, 1, 2
+STOP_NAMES = {TOLERANCE: "tolerance", BELOW_LEVEL: "below_level", CAP: "cap"}
+# a rise of F below this is rounding: F is a difference of terms of size ~k^2, and the rises
+# seen in runs taken to the tolerance stay below 1e-12
+RISE_EPS = 1e-10
+
+
+# fdlibm's arccos (e_acos.c, error below 1 ulp), inlined: the step computes n(n+1)/2 + n k of
+# them, and libm's out-of-line call costs about 1.5 times as much here.
+_PIO2_HI, _PIO2_LO = 1.57079632679489655800e00, 6.12323399573676603587e-17
+_P = (1.66666666666666657415e-01, -3.25565818622400915405e-01, 2.01212532134862925881e-01,
+      -4.00555345006794114027e-02, 7.91534994289814532176e-04, 3.47933107596021167570e-05)
+_Q = (-2.40339491173441421878e00, 2.02094576023350569471e00, -6.88283971605453293030e-01,
+      7.70381505559019352791e-02)
+
+
+@numba.njit(inline="always")
+def _acos_r(z):
+    p = z * (_P[0] + z * (_P[1] + z * (_P[2] + z * (_P[3] + z * (_P[4] + z * _P[5])))))
+    return p / (1.0 + z * (_Q[0] + z * (_Q[1] + z * (_Q[2] + z * _Q[3]))))
+
+
+@numba.njit(inline="always")
+def acos(x):
+    if x >= 1.0:
+        return 0.0
+    if x <= -1.0:
+        return math.pi
+    if abs(x) < 0.5:
+        return _PIO2_HI - (x - (_PIO2_LO - x * _acos_r(x * x)))
+    if x < 0.0:
+        z = (1.0 + x) * 0.5
+        s = math.sqrt(z)
+        return math.pi - 2.0 * (s + (_acos_r(z) * s - _PIO2_LO))
+    z = (1.0 - x) * 0.5
+    s = math.sqrt(z)
+    t = s * 134217729.0  # 2^27 + 1: df = s to 26 bits (fdlibm clears the low word), df*df exact
+    df = t - (t - s)
+    return 2.0 * (df + (_acos_r(z) * s + (z - df * df) / (s + df)))
+
+
+@numba.njit(inline="always")
+def _pair(cs):
+    """For a cosine c: (pi - t, sin t + (pi - t) c, sin t), t = arccos c."""
+    cs = min(1.0, max(-1.0, cs))
+    a = math.pi - acos(cs)
+    sn = math.sqrt((1.0 - cs) * (1.0 + cs))  # sin(arccos c), exact as c -> 1
+    return a, sn + a * cs, sn
+
+
+@numba.njit(cache=True)
+def kernel_sum(A, B):
+    """sum_ij |a_i||b_j| (sin t_ij + (pi - t_ij) cos t_ij) over rows of A, B: 2 pi E f_A f_B."""
+    na = np.sqrt(np.sum(A * A, axis=1))
+    nb = np.sqrt(np.sum(B * B, axis=1))
+    C = np.dot(A / na.reshape(-1, 1), (B / nb.reshape(-1, 1)).T)
+    total = 0.0
+    for i in range(A.shape[0]):
+        for j in range(B.shape[0]):
+            total += na[i] * nb[j] * _pair(C[i, j])[1]
+    return total
+
+
+@numba.njit(cache=True)
+def grad_and_objective(W, V, vv, G):
+    """Fill G with 2 pi grad F at W (n, d) for teacher rows V (p, d), where vv = kernel_sum(V, V)
+    (constant over a run); return (F, max_j |G_j|).
+
+    For unit vectors at angle t, E relu(a.x) relu(b.x) = |a||b| (sin t + (pi - t) cos t) / 2 pi,
+    and its gradient in b is (|a| sin t b/|b| + (pi - t) a) / 2 pi, so
+    G_j = sum_l [|w_l| sin t_lj u_j + (pi - t_lj) w_l] - sum_i [|v_i| sin t_ij u_j + (pi - t_ij) v_i]
+    (findMinimum.m's gWW - gWV), computed as P W - Q V + s u with two small products."""
+    n, d = W.shape
+    p = V.shape[0]
+    nw = np.empty(n)
+    U = np.empty_like(W)
+    for j in range(n):
+        a = 0.0
+        for c in range(d):
+            a += W[j, c] * W[j, c]
+        nw[j] = math.sqrt(a)
+        for c in range(d):
+            U[j, c] = W[j, c] / nw[j]
+    nv = np.empty(p)
+    for i in range(p):
+        a = 0.0
+        for c in range(d):
+            a += V[i, c] * V[i, c]
+        nv[i] = math.sqrt(a)
+    P = np.dot(U, U.T)  # cosines, overwritten by pi - t
+    Q = np.dot(U, V.T)  # divided by |v_i| below
+    s = np.zeros(n)  # the coefficient of u_j
+    ww = 0.0
+    for j in range(n):
+        for l in range(j + 1):  # symmetric: one arccos per pair
+            a, k, sn = _pair(P[j, l])
+            P[j, l] = a
+            P[l, j] = a
+            if l == j:
+                ww += nw[j] * nw[j] * k
+                s[j] += nw[j] * sn
+            else:
+                ww += 2.0 * nw[j] * nw[l] * k
+                s[j] += nw[l] * sn
+                s[l] += nw[j] * sn
+    vw = 0.0
+    for j in range(n):
+        for i in range(p):
+            a, k, sn = _pair(Q[j, i] / nv[i])
+            Q[j, i] = a
+            vw += nv[i] * nw[j] * k
+            s[j] -= nv[i] * sn
+    np.dot(P, W, G)
+    QV = np.dot(Q, V)
+    gmax = 0.0
+    for j in range(n):
+        a = 0.0
+        for c in range(d):
+            G[j, c] += s[j] * U[j, c] - QV[j, c]
+            a += G[j, c] * G[j, c]
+        gmax = max(gmax, a)
+    return (ww / 2.0 - vw + vv / 2.0) / (2.0 * math.pi), math.sqrt(gmax)
+
+
+@numba.njit(cache=True, nogil=True)
+def descend(W0, V, lr, tol, level, restart_above, cap):
+    """One run of findMinimum.m from W0 (n, d): W <- W - (lr / 2 pi) G until max_j |G_j| <= tol,
+    the gradient G being taken before the step (as there), restarting from W0 with half the
+    step whenever that norm exceeds `restart_above`. Stops early at a step where F < level with
+    F decreasing (up to RISE_EPS) at every step so far (level 0: never), or after `cap` steps.
+    Returns (W, steps taken, |G| of the last gradient taken, F(W), |G| at W, stop reason,
+    restarts, largest rise of F between steps, final step size)."""
+    W = W0.copy()
+    G = np.empty_like(W)
+    vv = kernel_sum(V, V)
+    step = lr / (2.0 * math.pi)
+    steps = 0
+    restarts = 0
+    prev = np.inf
+    max_rise = 0.0
+    stop = CAP
+    gnorm = np.inf
+    while steps < cap:
+        f, gnorm = grad_and_objective(W, V, vv, G)
+        rise = f - prev
+        if rise > max_rise:
+            max_rise = rise
+        prev = f
+        if level > 0.0 and f < level and max_rise <= RISE_EPS:
+            stop = BELOW_LEVEL
+            break
+        for j in range(W.shape[0]):
+            for c in range(W.shape[1]):
+                W[j, c] -= step * G[j, c]
+        steps += 1
+        if gnorm <= tol:
+            stop = TOLERANCE
+            break
+        if gnorm > restart_above:  # findMinimum.m's divergence rule
+            W[:, :] = W0
+            step /= 2.0
+            restarts += 1
+            prev = np.inf
+            max_rise = 0.0
+    f, g_end = grad_and_objective(W, V, vv, G)
+    return W, steps, gnorm, f, g_end, stop, restarts, max_rise, step * 2.0 * math.pi
+
+
+def cell(W0: np.ndarray, V: np.ndarray, *, lr: float, tol: float, level: float, cap: int,
+         restart_above: float = 1e4, threads: int = 1):
+    """Run `descend` from every start W0[s] (S, n, d); threads take runs one at a time, and a
+    run's result does not depend on the others or on the thread count. Returns a dict of
+    per-run arrays: final weights, steps, gradient norms, objective, stop reason, restarts,
+    largest rise of F, final step size."""
+    V = np.ascontiguousarray(V, dtype=np.float64)
+
+    def one(s):
+        return descend(np.ascontiguousarray(W0[s], dtype=np.float64), V, lr, tol, level, restart_above, cap)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        out = list(pool.map(one, range(len(W0))))
+    W, steps, gnorm, f, g_end, stop, restarts, rise, lr_end = zip(*out)
+    return dict(weights=np.stack(W), steps=np.array(steps), grad_norm=np.array(gnorm),
+                objective=np.array(f), grad_norm_end=np.array(g_end), stop=np.array(stop),
+                restarts=np.array(restarts), max_rise=np.array(rise), lr_end=np.array(lr_end))
