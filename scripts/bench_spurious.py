@@ -1,44 +1,83 @@
 #!/usr/bin/env python
-"""Cost of one gradient-descent step of the spurious-minima study, per cell size: all runs of
-a cell stacked (200 by default), one thread. The last line printed is JSON.
+"""Cost of one gradient-descent step of the spurious-minima study per cell size, beside its
+floor. The step (overparam.spurious.descend, one run, one thread) is timed over --steps steps;
+its floor is its arithmetic at this machine's measured single-thread rates: the arccosines
+(n(n+1)/2 + n k per step) at the fastest library arccos measured on a long array (NumPy or
+torch), plus the products (U U^T, U V^T, P W, Q V, norms) at the measured float64 GEMM rate.
+For reference, the torch closed form of the sum-of-ReLUs study on 200 stacked runs. The last
+line printed is JSON.
 
-    python scripts/bench_spurious.py --runs 200 --ks 6 10 15 20
+    python scripts/bench_spurious.py --ks 6 10 15 20
 """
 import argparse
 import json
 import time
 
+import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
+from overparam.spurious import descend
 from overparam.sumrelu import init_students, population_grad
 from overparam.threads import set_threads
 
 
+def best_of(fn, repeats=5):
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def rates():
+    """Single-thread float64 GEMM rate (FLOP/s) and the fastest library arccos (s per element)."""
+    a = np.random.default_rng(0).standard_normal((512, 512))
+    gemm = 2 * 512**3 / best_of(lambda: a @ a)
+    x = np.random.default_rng(1).uniform(-1, 1, 1_000_000)
+    tx = torch.from_numpy(x)
+    acos = min(best_of(lambda: np.arccos(x)), best_of(lambda: torch.arccos(tx))) / x.size
+    return gemm, acos
+
+
+def step_work(n, k):
+    """(arccosines, floating-point operations) of one step with n units and teacher I_k (d = k)."""
+    p = d = k
+    acos = n * (n + 1) // 2 + n * p
+    flops = 2 * n * n * d + 2 * n * p * d + 2 * n * n * d + 2 * n * p * d + 8 * n * d
+    return acos, flops
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--runs", type=int, default=200)
     p.add_argument("--ks", type=int, nargs="+", default=[6, 10, 15, 20])
-    p.add_argument("--steps", type=int, default=200)
-    p.add_argument("--device", default="cpu")
+    p.add_argument("--steps", type=int, default=20000)
+    p.add_argument("--stacked-runs", type=int, default=200, help="runs of the torch reference step")
     a = p.parse_args(argv)
     set_threads(1)
-    out = []
-    for k in a.ks:
-        for n in (k, k + 1):
-            V = torch.eye(k, dtype=torch.float64, device=a.device)
-            W = init_students(k, n, range(a.runs)).to(a.device)
-            population_grad(W, V)  # warm-up
-            if a.device != "cpu":
-                torch.cuda.synchronize()
-            t0 = time.perf_counter()
-            for _ in range(a.steps):
-                W -= 0.05 * population_grad(W, V)
-            if a.device != "cpu":
-                torch.cuda.synchronize()
-            ms = (time.perf_counter() - t0) / a.steps * 1e3
-            out.append(dict(k=k, n=n, runs=a.runs, ms_per_step=ms, us_per_run_step=ms * 1e3 / a.runs))
-            print(f"k={k:2d} n={n:2d}: {ms:.2f} ms per step of {a.runs} runs ({ms * 1e3 / a.runs:.1f} us per run)")
-    print(json.dumps({"device": a.device, "cells": out}))
+    with threadpool_limits(1):
+        gemm, acos_s = rates()
+        out = []
+        for k in a.ks:
+            for n in (k, k + 1):
+                V = np.eye(k)
+                W0 = init_students(k, n, [0]).numpy()[0]
+                descend(W0, V, 0.1, 0.0, 0.0, 1e4, 10)  # compile or load
+                # tol 0 and no early decision: exactly --steps steps
+                sec = best_of(lambda: descend(W0, V, 0.1, 0.0, 0.0, 1e4, a.steps), 3) / a.steps
+                n_acos, flops = step_work(n, k)
+                floor = n_acos * acos_s + flops / gemm
+                Ws = init_students(k, n, range(a.stacked_runs))
+                Vt = torch.eye(k, dtype=torch.float64)
+                ref = best_of(lambda: [population_grad(Ws, Vt) for _ in range(20)], 3) / 20 / a.stacked_runs
+                out.append(dict(k=k, n=n, us_per_run_step=sec * 1e6, floor_us=floor * 1e6, ratio=sec / floor,
+                                acos_per_step=n_acos, flops_per_step=flops,
+                                torch_stacked_us_per_run_step=ref * 1e6))
+                print(f"k={k:2d} n={n:2d}: {sec * 1e6:6.2f} us per run-step, floor {floor * 1e6:5.2f} us "
+                      f"({n_acos} arccos, {flops} flop), ratio {sec / floor:.2f}; torch stacked "
+                      f"{ref * 1e6:.2f} us")
+    print(json.dumps({"gemm_gflops": gemm / 1e9, "acos_ns": acos_s * 1e9, "threads": 1, "cells": out}))
 
 
 if __name__ == "__main__":

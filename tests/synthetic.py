@@ -77,13 +77,24 @@ def sumrelu_inputs(runs=None):
 
 
 def spurious_inputs():
+    """Four cells: (3,3) and (4,4) inside their published fraction, (4,5) far from it;
+    every run stopped by the tolerance or the early decision, the check agreeing."""
     table = pd.DataFrame(dict(
-        k=[3, 3, 4, 4], n=[3, 4, 4, 5], runs=8, stuck=[1, 0, 3, 0], hit_cap=[0, 8, 1, 2], stuck_at_cap=[0, 0, 1, 0],
+        k=[3, 3, 4, 4], n=[3, 4, 4, 5], runs=8, stuck=[1, 0, 3, 0], decided_below=[7, 8, 5, 8],
+        at_tolerance=[1, 0, 3, 0], at_cap=0, stuck_at_cap=0, restarted=0, median_steps=[900, 1000, 1200, 1100],
+        max_steps=[3000, 2000, 9000, 2500], max_steps_at_tolerance=[3000, np.nan, 9000, np.nan],
+        max_spurious_grad_norm=[5e-10, np.nan, 8e-10, np.nan], max_rise=[1e-14, 2e-14, 1e-14, 3e-14],
+        lr=0.1, tol=1e-9, cap=10_000_000, decide_below=1e-3, restart_above=1e4, cell_seconds=2.0,
+        run_steps_total=[8000, 8000, 20000, 9000], threads=2, stuck_threshold=1e-3, us_per_run_step=5.0,
         fraction=[0.125, 0.0, 0.375, 0.0], ci_low=[0.02, 0.0, 0.14, 0.0], ci_high=[0.47, 0.32, 0.69, 0.32],
-        fraction_converged_only=[0.125, 0.0, 0.25, 0.0], their_runs=[1000.0, np.nan, 1000.0, 1000.0],
-        their_fraction=[0.1, np.nan, 0.8, 0.01], their_in_our_ci=[True, np.nan, False, True], stuck_threshold=1e-3))
-    cells = pd.DataFrame(dict(k=3, n=3, seed=range(8), lr=0.1, tol=1e-9, max_iterations=300, **PROV))
-    return dict(table=table, cells=cells)
+        their_runs=[1000.0, np.nan, 1000.0, 1000.0], their_fraction=[0.1, np.nan, 0.4, 0.01],
+        their_in_our_ci=[True, np.nan, True, True], fisher_p=[0.6, np.nan, 0.8, 1.0],
+        fisher_p_bh=[1.0, np.nan, 1.0, 1.0]))
+    check = pd.DataFrame(dict(k=[3, 3], n=[3, 4], runs=4, agree=4, stuck=[1, 0], decided_below_in_grid=[3, 4],
+                              at_tolerance=4, median_steps=[2000, 400000], max_steps=[3000, 900000],
+                              max_rise=[1e-14, 2e-14], max_final_of_early=[1e-14, 3e-15], cell_seconds=3.0))
+    cells = pd.DataFrame(dict(k=3, n=3, seed=range(8), **PROV))
+    return dict(table=table, check=check, cells=cells)
 
 
 def theory_frames() -> dict:

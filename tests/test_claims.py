@@ -220,11 +220,11 @@ def test_every_sumrelu_claim_flips():
 # ---------------------------------------------------------------------------- spurious minima
 
 
-def spurious_with(**columns):
+def spurious_with(frame="table", **columns):
     def make():
         x = synthetic.spurious_inputs()
         for col, values in columns.items():
-            x["table"][col] = values
+            x[frame][col] = values
         return x
     return make
 
@@ -232,8 +232,11 @@ def spurious_with(**columns):
 SPURIOUS = {
     "falling": spurious_with(fraction=[0.5, 0.0, 0.1, 0.0]),
     "extra_unit_useless": spurious_with(fraction=[0.125, 0.2, 0.375, 0.4]),
-    "no_cap": spurious_with(hit_cap=[0, 0, 0, 0]),
-    "outside_between": spurious_with(fraction_converged_only=[0.125, 0.0, 0.0, 0.0], ci_high=[0.47, 0.32, 0.9, 0.32]),
+    "cap_reached": spurious_with(at_cap=[0, 2, 0, 0]),
+    "a_rise": spurious_with(max_rise=[1e-14, 1e-6, 1e-14, 1e-14]),
+    "check_disagrees": spurious_with("check", agree=[4, 3]),
+    "outside": spurious_with(their_in_our_ci=[True, np.nan, False, True]),
+    "significant": spurious_with(fisher_p_bh=[1.0, np.nan, 0.01, 1.0]),
 }
 
 

@@ -1,12 +1,16 @@
 import importlib.util
+import math
 
+import numpy as np
 import pandas as pd
+import pytest
 import torch
 
 from conftest import ROOT
-from overparam.sumrelu import gd_exact, init_students, population_loss
+from overparam.spurious import BELOW_LEVEL, CAP, TOLERANCE, acos, cell, grad_and_objective, kernel_sum
+from overparam.sumrelu import init_students, population_grad, population_loss
 
-V = torch.eye(6, dtype=torch.float64)
+V = np.eye(6)
 
 
 def load_script(name):
@@ -16,36 +20,104 @@ def load_script(name):
     return mod
 
 
-def test_a_run_started_at_the_global_minimum_stays_there():
-    W, iters, gnorm, converged = gd_exact(V[None].clone(), V, lr=0.1, tol=1e-9, max_iterations=100)
-    assert converged.all() and iters[0] == 0 and gnorm[0] < 1e-12
-    assert torch.equal(W[0], V)
-    assert abs(float(population_loss(W, V)[0])) < 1e-12
+def test_inlined_arccos_is_within_one_ulp_of_libm():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.uniform(-1, 1, 20000), 1 - rng.exponential(1e-9, 2000), -1 + rng.exponential(1e-9, 2000),
+                        [1.0, -1.0, 0.5, -0.5, 0.0, 0.4999999999, -0.5000000001, 2.0, -2.0]])
+    ours = np.array([acos.py_func(v) for v in x])
+    exact = np.arccos(np.clip(x, -1, 1))
+    assert (np.abs(ours - exact) <= np.spacing(np.abs(exact).clip(1e-300))).all()
 
 
-def test_gd_finds_global_or_spurious_minima_and_runs_do_not_depend_on_each_other():
-    W0 = init_students(6, 6, range(6))
-    W, iters, gnorm, converged = gd_exact(W0, V, lr=0.1, tol=1e-9, max_iterations=20_000)
-    assert converged.all() and (gnorm < 1e-9).all()
-    objective = 0.5 * population_loss(W, V)
-    assert ((objective < 1e-10) | (objective > 1e-3)).all()  # minima are global or clearly spurious
-    alone = gd_exact(W0[3:4], V, lr=0.1, tol=1e-9, max_iterations=20_000)
-    assert torch.allclose(alone[0][0], W[3], atol=1e-12) and alone[1][0] == iters[3]
+def test_step_matches_the_torch_closed_form():
+    """2 pi grad F and F = (1/2) E (f_W - f_V)^2 against the torch implementation of the
+    sum-of-ReLUs study (a separate derivation of the same kernel)."""
+    W = init_students(6, 7, range(4))
+    Vt = torch.eye(6, dtype=torch.float64)
+    g = 0.5 * population_grad(W, Vt) * 2 * math.pi
+    f = 0.5 * population_loss(W, Vt)
+    for s in range(4):
+        G = np.empty((7, 6))
+        fo, gmax = grad_and_objective(W[s].numpy(), V, kernel_sum(V, V), G)
+        assert abs(fo - float(f[s])) < 1e-12
+        assert np.abs(G - g[s].numpy()).max() < 1e-12
+        assert gmax == pytest.approx(float(g[s].norm(dim=-1).max()), rel=1e-12)
 
 
-def test_cap_is_reported():
-    W0 = init_students(6, 7, range(3))
-    _, iters, _, converged = gd_exact(W0, V, lr=0.1, tol=1e-30, max_iterations=50)
-    assert not converged.any() and (iters == 50).all()
+def test_a_run_started_at_the_global_minimum_stops_after_one_step():
+    r = cell(V[None], V, lr=0.1, tol=1e-9, level=0.0, cap=100)
+    assert r["stop"][0] == TOLERANCE and r["steps"][0] == 1 and r["grad_norm"][0] < 1e-12
+    assert np.abs(r["weights"][0] - V).max() < 1e-13 and abs(r["objective"][0]) < 1e-12
 
 
-def test_table_puts_theirs_beside_ours():
+def test_runs_end_at_global_or_spurious_minima_whatever_the_threads_or_the_other_runs():
+    W0 = init_students(6, 6, range(8)).numpy()
+    r = cell(W0, V, lr=0.1, tol=1e-9, level=0.0, cap=200_000, threads=2)
+    assert (r["stop"] == TOLERANCE).all() and (r["grad_norm"] <= 1e-9).all()
+    assert ((r["objective"] < 1e-10) | (r["objective"] > 1e-3)).all()  # minima are global or clearly spurious
+    assert (r["max_rise"] < 1e-12).all()  # gradient descent at step 0.1 decreases F at every step
+    alone = cell(W0[3:4], V, lr=0.1, tol=1e-9, level=0.0, cap=200_000, threads=1)
+    assert np.array_equal(alone["weights"][0], r["weights"][3]) and alone["steps"][0] == r["steps"][3]
+
+
+def test_the_early_decision_stops_below_the_level_and_keeps_the_label():
+    W0 = init_students(6, 6, range(8)).numpy()
+    full = cell(W0, V, lr=0.1, tol=1e-9, level=0.0, cap=200_000)
+    early = cell(W0, V, lr=0.1, tol=1e-9, level=1e-3, cap=200_000)
+    stopped = early["stop"] == BELOW_LEVEL
+    assert stopped.any() and (early["objective"][stopped] < 1e-3).all()
+    assert (early["steps"] <= full["steps"]).all()
+    assert np.array_equal(early["objective"] >= 1e-3, full["objective"] >= 1e-3)
+    kept = ~stopped  # runs that reached the tolerance are the same runs, step for step
+    assert np.array_equal(early["weights"][kept], full["weights"][kept])
+
+
+def test_divergence_restarts_from_the_start_with_half_the_step():
+    W0 = init_students(6, 6, range(2)).numpy()
+    r = cell(W0, V, lr=20.0, tol=1e-9, level=1e-3, cap=100_000)
+    assert (r["restarts"] >= 1).all()
+    assert np.allclose(r["lr_end"], 20.0 / 2.0 ** r["restarts"])
+
+
+def test_the_safety_cap_is_reported():
+    r = cell(init_students(6, 7, range(3)).numpy(), V, lr=0.1, tol=1e-30, level=0.0, cap=50)
+    assert (r["stop"] == CAP).all() and (r["steps"] == 50).all()
+
+
+def cells_frame(k, n, objectives, stops, seeds=None):
+    m = len(objectives)
+    return pd.DataFrame({"k": k, "n": n, "seed": range(m) if seeds is None else seeds, "objective": objectives,
+                         "stop": stops, "steps": 10, "grad_norm": 1e-10, "restarts": 0, "max_rise": 0.0,
+                         "lr": 0.1, "tol": 1e-9, "cap": 100, "decide_below": 1e-3, "restart_above": 1e4,
+                         "cell_seconds": 1.0, "run_steps_total": 10 * m, "prov_threads": 1})
+
+
+def test_table_puts_theirs_beside_ours_with_a_two_sample_test():
     mod = load_script("spurious_table")
-    cells = pd.DataFrame({"k": [8] * 4 + [9] * 4, "n": [8] * 4 + [10] * 4, "seed": list(range(4)) * 2,
-                          "objective": [0.1, 1e-12, 1e-12, 1e-12] * 2, "converged": [True] * 7 + [False],
-                          "iterations": 10, "max_iterations": 100, "cell_seconds": 1.0, "lr": 0.1, "tol": 1e-9})
+    cells = pd.concat([cells_frame(8, 8, [0.1, 1e-4, 1e-4, 1e-4], ["tolerance"] + ["below_level"] * 3),
+                       cells_frame(9, 10, [1e-12] * 3 + [0.2], ["tolerance"] * 3 + ["cap"])])
     anchor = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018.csv", comment="#")
     t = mod.table(cells, anchor, threshold=1e-3).set_index(["k", "n"])
     assert t.loc[(8, 8), "fraction"] == 0.25 and t.loc[(8, 8), "their_fraction"] == 0.126
     assert t.loc[(8, 8), "their_in_our_ci"] == True  # noqa: E712
-    assert pd.isna(t.loc[(9, 10), "their_fraction"]) and t.loc[(9, 10), "hit_cap"] == 1
+    assert t.loc[(8, 8), "decided_below"] == 3 and 0 < t.loc[(8, 8), "fisher_p"] <= 1
+    assert pd.isna(t.loc[(9, 10), "their_fraction"]) and t.loc[(9, 10), "at_cap"] == 1
+    assert t.loc[(9, 10), "stuck_at_cap"] == 1
+
+
+def test_a_threshold_below_the_early_decision_is_refused():
+    mod = load_script("spurious_table")
+    cells = cells_frame(8, 8, [0.1, 1e-4], ["tolerance", "below_level"])
+    with pytest.raises(SystemExit, match="decide_below"):
+        mod.label(cells, 1e-5)
+
+
+def test_check_table_compares_labels_seed_by_seed():
+    mod = load_script("spurious_table")
+    grid = cells_frame(8, 8, [0.1, 5e-4, 5e-4], ["tolerance", "below_level", "below_level"])
+    check = cells_frame(8, 8, [0.1, 1e-14], ["tolerance", "tolerance"], seeds=[0, 1])
+    c = mod.check_table(grid, check, 1e-3).iloc[0]
+    assert c["runs"] == 2 and c["agree"] == 2 and c["decided_below_in_grid"] == 1
+    assert c["max_final_of_early"] == 1e-14
+    check.loc[1, "objective"] = 0.05  # a run decided early that would have ended spurious
+    assert mod.check_table(grid, check, 1e-3).iloc[0]["agree"] == 1

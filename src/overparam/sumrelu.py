@@ -157,37 +157,3 @@ def describe(W: torch.Tensor, align: float = 0.95, anti: float = -0.7, dead: flo
         "max_mass_error": (mass - 1.0).abs().max(axis=1).values,  # 0 at a global minimum
     })
     return neurons, runs
-
-
-def gd_exact(W: torch.Tensor, V: torch.Tensor, *, lr: float, tol: float, max_iterations: int,
-             compact_every: int = 200):
-    """Full gradient descent on the exact objective (1/2) E (h - y)^2 for every run of W
-    (S, m, d), as Safran and Shamir ran it: a run stops when every neuron's gradient norm is
-    below `tol`, or at `max_iterations`. Runs that stopped leave the stack every
-    `compact_every` steps, so the cost follows the runs still going.
-    Returns (W_final, iterations, final max neuron-gradient norm, converged)."""
-    S = W.shape[0]
-    W = W.clone()
-    iters = torch.full((S,), max_iterations, dtype=torch.long)
-    gnorm = torch.full((S,), float("nan"), dtype=W.dtype)
-    converged = torch.zeros(S, dtype=torch.bool)
-    live = torch.arange(S)  # runs still in the stack, by index into W
-    Wl = W.clone()
-    it = 0
-    while it < max_iterations and len(live):
-        for _ in range(min(compact_every, max_iterations - it)):
-            G = 0.5 * population_grad(Wl, V)
-            g = G.norm(dim=-1).amax(-1)  # the largest neuron gradient of each run
-            stop = (g < tol) & ~converged[live]
-            if stop.any():
-                iters[live[stop]] = it
-                gnorm[live[stop]] = g[stop]
-                converged[live[stop]] = True
-            G[converged[live]] = 0.0  # stopped runs stay where they stopped
-            Wl -= lr * G
-            it += 1
-        gnorm[live[~converged[live]]] = g[~converged[live]]
-        W[live] = Wl
-        keep = ~converged[live]
-        live, Wl = live[keep], Wl[keep]
-    return W, iters, gnorm, converged

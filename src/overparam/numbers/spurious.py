@@ -116,7 +116,23 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             f"{fmt(rise, 2)}).",
             f"Some run's objective rose between steps by {fmt(rise, 2)}, more than rounding: gradient descent at "
             "this step is not monotone there."))
-    if len(check):
+    decided = int(t["decided_below"].sum())
+    n.macros.append(("SpuriousEarlyText", (
+        "A run of \\(n=k+1\\) that heads for a global minimum converges slowly (the minimum is not isolated), "
+        "so taking it to the tolerance costs many steps"
+        + (f" (up to {fmt(check['max_steps'].max())} in the check runs below)" if len(check) else "")
+        + "; we stop a run once its objective is "
+        f"below {fmt(first['decide_below'])} \\emph{{and}} has decreased at every step so far, since gradient descent "
+        "that keeps decreasing \\(F\\) cannot end above the threshold. This decided "
+        f"{fmt(decided)} of the {fmt(int(t['runs'].sum()))} runs; {fmt(int(t['at_tolerance'].sum()))} ended at the "
+        f"tolerance (after at most {fmt(t['max_steps_at_tolerance'].max())} steps), "
+        f"{fmt(int(t['restarted'].sum()))} needed a restart.") if first["decide_below"] > 0 else (
+        f"None: every run was taken to the tolerance (after at most {fmt(t['max_steps_at_tolerance'].max())} steps), "
+        f"and {fmt(int(t['restarted'].sum()))} needed a restart.")))
+    if not len(check):
+        n.macros += [("SpuriousCheckRuns", fmt(0)), ("SpuriousCheckKmax", "--"),
+                     ("SpuriousCheckClaim", "none was run (\\texttt{spurious.check.runs} is 0).")]
+    else:
         agree = int(check["agree"].sum())
         total = int(check["runs"].sum())
         early = int(check["decided_below_in_grid"].sum())
