@@ -6,7 +6,7 @@ rule gan_data:
     output:
         GAN_DATA,
     params:
-        script=script("prepare_mnist.py"),
+        script=script("gan_data.py"),
         idx_dir=gan_idx_dir(),
         download="--download" if GAN["data"]["download"] else "",
         holdout=lookup(dpath="gan/data/holdout", within=config),
@@ -29,7 +29,7 @@ rule gan_classifier:
         log="results/gan/classifier/log.parquet",
         reference="results/gan/classifier/reference.parquet",
     params:
-        script=script("train_classifier.py"),
+        script=script("gan_classifier.py"),
         c=lookup(dpath="gan/classifier", within=config),
     log:
         "logs/gan/classifier.log",
@@ -48,7 +48,7 @@ rule gan_train:
         samples=f"{GAN_RUN}/samples.npz",
         generator=f"{GAN_RUN}/generator.pt",
     params:
-        script=script("train_gan.py"),
+        script=script("gan_train.py"),
         checkpoint=lambda wc: Path(GAN_RUN.format(**wc), "checkpoint.pt"),  # kept while a run is cut off
         epoch_samples=lookup(dpath="gan/epoch_samples", within=config),
         sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
@@ -110,7 +110,7 @@ rule gan_plot_samples:
     output:
         report("figures/gan_samples.pdf", caption="../report/captions/gan_samples.rst", category="GAN"),
     params:
-        script=script("plot_gan.py"),
+        script=script("gan_plot.py"),
         regimes=list(GAN["regimes"]),
     log:
         "logs/figures/gan_samples.log",
@@ -126,7 +126,7 @@ rule gan_plot_curves:
     output:
         report("figures/gan_curves.pdf", caption="../report/captions/gan_curves.rst", category="GAN"),
     params:
-        script=script("plot_gan.py"),
+        script=script("gan_plot.py"),
     log:
         "logs/figures/gan_curves.log",
     benchmark:
@@ -142,7 +142,7 @@ rule gan_plot_quality:
     output:
         report("figures/gan_quality.pdf", caption="../report/captions/gan_quality.rst", category="GAN"),
     params:
-        script=script("plot_gan.py"),
+        script=script("gan_plot.py"),
     log:
         "logs/figures/gan_quality.log",
     benchmark:

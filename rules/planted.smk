@@ -15,7 +15,7 @@ rule planted_check:
         table="results/planted/teacher_check.parquet",
         csv="results/planted/teacher_check.csv",
     params:
-        script=script("check_teacher.py"),
+        script=script("planted_check.py"),
         teacher=lookup(dpath="planted/teacher", within=config),
         check=lookup(dpath="planted/check", within=config),
     log:
@@ -34,7 +34,7 @@ rule planted_train:
             allow_missing=True,
         ),
     params:
-        script=script("train_planted.py"),
+        script=script("planted_train.py"),
         teacher=lookup(dpath="planted/teacher", within=config),
         samples=lookup(dpath="planted/samples_per_epoch", within=config),
         halve=lookup(dpath="planted/halve_every", within=config),
@@ -54,7 +54,7 @@ checkpoint planted_select_lr:
     output:
         "results/planted/selected_lr.json",
     params:
-        script=script("select_lr.py"),
+        script=script("planted_select_lr.py"),
     log:
         "logs/planted/select_lr.log",
     benchmark:
@@ -69,7 +69,7 @@ rule planted_plot_lr:
     output:
         report("figures/lr_test.pdf", caption="../report/captions/lr_test.rst", category="Planted teacher"),
     params:
-        script=script("plot_planted.py"),
+        script=script("planted_plot.py"),
     log:
         "logs/figures/lr_test.log",
     benchmark:
@@ -84,7 +84,7 @@ rule planted_plot_width:
     output:
         report("figures/overparam.pdf", caption="../report/captions/overparam.rst", category="Planted teacher"),
     params:
-        script=script("plot_planted.py"),
+        script=script("planted_plot.py"),
     log:
         "logs/figures/overparam.log",
     benchmark:
@@ -99,7 +99,7 @@ rule planted_plot_regimes:
     output:
         report("figures/overparam_regimes.pdf", caption="../report/captions/overparam_regimes.rst", category="Planted teacher"),
     params:
-        script=script("plot_planted.py"),
+        script=script("planted_plot.py"),
         studies=lambda wildcards, input: study_args(input.items()),
     log:
         "logs/figures/overparam_regimes.log",
@@ -117,7 +117,7 @@ rule planted_summary:
         runs="results/planted/runs.parquet",
         summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
     params:
-        script=script("summarize_planted.py"),
+        script=script("planted_summary.py"),
         studies=lambda wildcards, input: study_args((k, v) for k, v in input.items() if k != "selected"),
         threshold=lookup(dpath="planted/threshold", within=config),
     log:

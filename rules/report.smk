@@ -42,7 +42,7 @@ rule report_pdf:
     output:
         "report/report.pdf",
     params:
-        script=script("build_report.py"),
+        script=script("report_pdf.py"),
     log:
         "logs/report/report_pdf.log",
     benchmark:

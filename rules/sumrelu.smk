@@ -6,7 +6,7 @@ rule sumrelu_train:
         log=f"{SUMRELU_RUN}/log.parquet",
         weights=f"{SUMRELU_RUN}/weights.parquet",
     params:
-        script=script("train_sumrelu.py"),
+        script=script("sumrelu_train.py"),
         log_every=lookup(dpath="sumrelu/log_every", within=config),
         mc_samples=lookup(dpath="sumrelu/mc_samples", within=config),
     log:
@@ -26,7 +26,7 @@ rule sumrelu_summary:
         runs="results/sumrelu/runs.parquet",
         summary=report("results/sumrelu/summary.csv", caption="../report/captions/sumrelu_summary.rst", category="Sum of ReLUs"),
     params:
-        script=script("summarize_sumrelu.py"),
+        script=script("sumrelu_summary.py"),
         threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
     log:
         "logs/sumrelu/summary.log",
@@ -42,7 +42,7 @@ rule sumrelu_plot_curves:
     output:
         report("figures/sumrelu.pdf", caption="../report/captions/sumrelu.rst", category="Sum of ReLUs"),
     params:
-        script=script("plot_sumrelu.py"),
+        script=script("sumrelu_plot.py"),
     log:
         "logs/figures/sumrelu.log",
     benchmark:
@@ -58,7 +58,7 @@ rule sumrelu_plot_vs_m:
     output:
         report("figures/sumrelu_vs_m.pdf", caption="../report/captions/sumrelu_vs_m.rst", category="Sum of ReLUs"),
     params:
-        script=script("plot_sumrelu.py"),
+        script=script("sumrelu_plot.py"),
     log:
         "logs/figures/sumrelu_vs_m.log",
     benchmark:

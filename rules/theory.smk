@@ -5,7 +5,7 @@ rule theory_check:
     output:
         "results/theory/{check}.parquet",
     params:
-        script=script("theory_checks.py"),
+        script=script("theory_check.py"),
     log:
         "logs/theory/{check}.log",
     benchmark:
@@ -21,7 +21,7 @@ rule theory_balance:
     output:
         "results/theory/v1b.parquet",
     params:
-        script=script("theory_checks.py"),
+        script=script("theory_check.py"),
         lams=lookup(dpath="theory/v1b_lams", within=config),
         steps=lookup(dpath="theory/v1b_steps", within=config),
     log:
@@ -37,7 +37,7 @@ rule theory_figure:
         table="results/theory/{check}.parquet",
         figure=report("figures/theory_{check}.pdf", caption="../report/captions/theory_figure.rst", category="Proof checks"),
     params:
-        script=script("theory_checks.py"),
+        script=script("theory_check.py"),
         lam=lookup(dpath="theory/l4_lam", within=config),
     log:
         "logs/theory/{check}.log",

@@ -1,6 +1,6 @@
 """The workflow on a real SLURM cluster through profiles/slurm.
 
-The `slurm` tests start a single-node cluster on this machine with scripts/slurm_local_cluster.sh
+The `slurm` tests start a single-node cluster on this machine with cluster/slurm_local_cluster.sh
 (munged, MariaDB, slurmdbd, slurmctld, slurmd from Debian's packages), run Snakemake with
 `--workflow-profile profiles/slurm` against it, check with `sacct` that the jobs really went
 through SLURM, and stop every daemon afterwards. They need root and the packages
@@ -31,7 +31,7 @@ from pandas.testing import assert_frame_equal
 from conftest import ROOT, TINY, snakemake
 
 PROFILE = ROOT / "profiles" / "slurm"
-CLUSTER_SCRIPT = ROOT / "scripts" / "slurm_local_cluster.sh"
+CLUSTER_SCRIPT = ROOT / "cluster" / "slurm_local_cluster.sh"
 PROGRAMS = ("munged", "mungekey", "mariadbd", "mariadb-install-db", "slurmdbd", "slurmctld",
             "slurmd", "sbatch", "sacct", "sacctmgr", "scancel", "squeue", "sinfo")
 FAST_POLL = ("--seconds-between-status-checks", "2", "--slurm-init-seconds-before-status-checks", "2")

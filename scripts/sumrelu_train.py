@@ -7,7 +7,7 @@ data streams, so its numbers do not depend on the others).
 Writes a Parquet log (exact and Monte-Carlo population loss, average mini-batch loss, per
 logged iteration and seed) and a Parquet table of the final weights (one row per neuron).
 
-    python scripts/train_sumrelu.py --d 20 --m 20 --seeds 10 --iterations 40000 \
+    python scripts/sumrelu_train.py --d 20 --m 20 --seeds 10 --iterations 40000 \
         --log-out log.parquet --weights-out weights.parquet
 """
 import argparse

@@ -4,7 +4,7 @@ Checkpoints every epoch to --checkpoint; started again after a kill, it resumes 
 with the same result as an uninterrupted run (on the CPU). The checkpoint is removed once the
 outputs are written.
 
-    python scripts/train_gan.py --data mnist.npz --regime original --lr-g 2e-4 --lr-d 2e-4 \
+    python scripts/gan_train.py --data mnist.npz --regime original --lr-g 2e-4 --lr-d 2e-4 \
         --batch-size 100 --epochs 20 --sample-epochs 1 5 10 20 --checkpoint ckpt.pt \
         --log-out log.parquet --samples-out samples.npz --generator-out generator.pt
 """
@@ -21,7 +21,7 @@ from overparam.threads import set_threads
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", required=True, help="file written by prepare_mnist.py")
+    p.add_argument("--data", required=True, help="file written by gan_data.py")
     p.add_argument("--regime", required=True, help="name only, for the log")
     p.add_argument("--lr-g", type=float, required=True)
     p.add_argument("--lr-d", type=float, required=True)

@@ -2,7 +2,7 @@
 """Speed of the planted-teacher trainer, in one process and one thread.
 
 Times an epoch (10,000 fresh samples, batch 10) of
-  (i)  the trainer of overparam.trainer (chunked SGD with hand-written gradients), as the
+  (i)  the trainer of overparam.planted_trainer (chunked SGD with hand-written gradients), as the
        workflow runs it: the seeds of a sweep point together (--seeds, default 3 as in
        config.yaml), reported per run and epoch; and alone (one seed), and
   (ii) a textbook PyTorch loop: a Dataset that draws one sample per __getitem__, a DataLoader
@@ -15,7 +15,7 @@ teacher's labels) and the exact population objective logged each epoch. The floo
 Gaussian inputs plus the objective plus the FLOP bound, caps the speed-up any trainer of
 this design can reach over the baseline on this machine. The last line printed is JSON.
 
-    python scripts/bench_planted.py --width 120 --epochs 1
+    python bench/planted.py --width 120 --epochs 1
 """
 import argparse
 import json
@@ -28,7 +28,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
 from overparam.threads import set_threads
-from overparam.trainer import chunk_steps, train
+from overparam.planted_trainer import chunk_steps, train
 
 
 class PlantedSamples(Dataset):

@@ -4,7 +4,7 @@ settings, and write one Parquet log per seed. The seeds train together (plain SG
 them), each with its own init and data stream: a seed's log is the same as when it runs alone.
 
 Example:
-    python scripts/train_planted.py --width 120 --lr 0.1 --batch-size 10 --epochs 20 \
+    python scripts/planted_train.py --width 120 --lr 0.1 --batch-size 10 --epochs 20 \
         --init-scale 0.1 --seeds 0 1 --out run0.parquet run1.parquet
 """
 import argparse
@@ -12,7 +12,7 @@ import argparse
 from overparam.logs import provenance, run_frame, write_atomic
 from overparam.planted import make_teacher
 from overparam.threads import set_threads
-from overparam.trainer import OPTIMIZERS, train
+from overparam.planted_trainer import OPTIMIZERS, train
 
 
 def main(argv=None):

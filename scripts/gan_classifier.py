@@ -3,7 +3,7 @@
 held-out real digits, and write the real-digit reference of every quality metric: the second
 half of the held-out digits scored against the first half (the same sizes as a GAN's).
 
-    python scripts/train_classifier.py --data mnist.npz --steps 2000 --model-out clf.pt \
+    python scripts/gan_classifier.py --data mnist.npz --steps 2000 --model-out clf.pt \
         --log-out classifier.parquet --reference-out reference.parquet
 """
 import argparse
@@ -19,7 +19,7 @@ from overparam.threads import set_threads
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", required=True, help="file written by prepare_mnist.py")
+    p.add_argument("--data", required=True, help="file written by gan_data.py")
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
