@@ -1,6 +1,6 @@
 # overparam: rebuilds a small paper on over-parameterization from a clean checkout.
-# This file only loads and validates the configuration and includes one rule file per study;
-# helpers live in rules/common.smk.
+# This file only loads and validates the configuration and includes one rule file per study
+# (its paths, helpers and rules); what the studies share is in rules/common.smk.
 import sys
 
 from snakemake.utils import min_version, validate

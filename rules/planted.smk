@@ -1,13 +1,65 @@
 # Problem V2: the planted-teacher study (parts a to e).
+import json
+
+PLANTED = config["planted"]
+# A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
+# length and schedule are study-wide (a change of them reruns the jobs: params trigger).
+# One job trains every seed of a sweep point (the seeds share its process and its products).
+PLANTED_POINT = "{optimizer}/init={init}/batch={batch}/lr={lr}/epochs={epochs}/r={r}"
 
 
-wildcard_constraints:
-    optimizer=r"[a-z]+",
-    init=r"[0-9.e+-]+",
-    lr=r"[0-9.e+-]+",
-    m=r"\d+",
-    epochs=r"\d+",
-    r=r"\d+",
+def planted_runs(setting, lr, widths):
+    """Log paths of one sweep: `setting` holds optimizer, init_scale, batch_size, epochs."""
+    return expand(
+        f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
+        optimizer=setting["optimizer"],
+        init=num(setting["init_scale"]),
+        batch=setting["batch_size"],
+        lr=[num(x) for x in lr],
+        epochs=setting["epochs"],
+        r=widths,
+        seed=PLANTED["seeds"],
+    )
+
+
+def widths():
+    return [k * PLANTED["teacher"]["r0"] for k in PLANTED["width_test"]["multipliers"]]
+
+
+def lr_test_runs(wildcards=None):
+    c = PLANTED["lr_test"]
+    return planted_runs(c, c["lrs"], [c["width"]])
+
+
+def selected_lr():
+    """The eta of the lr test, read once the checkpoint that selects it has run."""
+    with open(checkpoints.planted_select_lr.get().output[0]) as f:
+        return json.load(f)["lr"]
+
+
+def width_test_runs(wildcards=None):
+    c = PLANTED["width_test"]
+    lr = c["lr"] if c["lr"] is not None else selected_lr()
+    return planted_runs(c, [lr], widths())
+
+
+def regime_runs(wildcards=None):
+    """{regime name: its log paths}, for `unpack` in a rule's input."""
+    out = {}
+    for name, c in PLANTED["regimes"].items():
+        lr = selected_lr() if c["lr"] == "selected" else c["lr"]
+        out[name] = planted_runs(c, [lr], widths())
+    return out
+
+
+def study_args(groups):
+    """`--study LABEL FILE...` arguments for the plotting and summary scripts."""
+    return " ".join(f"--study {label} {' '.join(files)}" for label, files in groups)
+
+
+PLANTED_FIGURES = expand(
+    "figures/{name}.pdf", name=["lr_test", "overparam", "overparam_regimes"]
+)
 
 
 rule planted_check:
@@ -45,7 +97,7 @@ rule planted_train:
         f"benchmarks/planted/runs/{PLANTED_POINT}.tsv"
     threads: 1
     shell:
-        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.m} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --threads {threads} --out {output} > {log} 2>&1"
+        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --threads {threads} --out {output} > {log} 2>&1"
 
 
 checkpoint planted_select_lr:

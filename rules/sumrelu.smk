@@ -1,4 +1,25 @@
 # Problem L1.2: the sum-of-ReLUs teacher, and its bonus sweep over the student width m.
+SUMRELU = config["sumrelu"]
+# One job trains every seed of one width m; the path names every setting of the run.
+SUMRELU_RUN = (
+    "results/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}"
+)
+
+
+def sumrelu_runs(name, ms=None):
+    """Paths of `name` (log.parquet or weights.parquet) for widths `ms` (default: the sweep)."""
+    return expand(
+        f"{SUMRELU_RUN}/{name}",
+        d=SUMRELU["d"],
+        m=ms or SUMRELU["ms"],
+        c=num(SUMRELU["lr_times_m"]),
+        batch=SUMRELU["batch_size"],
+        iters=SUMRELU["iterations"],
+        seeds=SUMRELU["seeds"],
+    )
+
+
+SUMRELU_FIGURES = ["figures/sumrelu.pdf", "figures/sumrelu_vs_m.pdf"]
 
 
 rule sumrelu_train:

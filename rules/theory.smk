@@ -1,4 +1,7 @@
 # Numerical checks of the proofs of problems V1, L4 and L5.1 (shown beside them in the report).
+THEORY_OUTPUTS = expand("results/theory/{check}.parquet", check=["v1a", "v1b", "v1c"]) + expand(
+    "figures/theory_{check}.pdf", check=["l4", "l51"]
+)
 
 
 rule theory_check:

@@ -222,7 +222,7 @@ def test_cancelled_job_is_retried_leaves_no_output_and_resumes(cluster, tmp_path
     retries = yaml.safe_load((PROFILE / "config.yaml").read_text())["retries"]
     assert retries >= 1
     # one slow training job (tens of seconds), so that it can be cancelled while it runs
-    point = "sgd/init=0.1/m=10/lr=0.01/epochs=10000/r=64"
+    point = "sgd/init=0.1/batch=10/lr=0.01/epochs=10000/r=64"
     seeds = yaml.safe_load(TINY.read_text())["planted"]["seeds"]
     outputs = [tmp_path / f"results/planted/runs/{point}/seed={s}.parquet" for s in seeds]
     job_log = tmp_path / f"logs/planted/runs/{point}.log"
