@@ -13,6 +13,9 @@ min_version("9.0")
 configfile: f"{workflow.basedir}/config.yaml"
 
 
+report: "report/workflow.rst"
+
+
 # finite numbers, 3.0 as 3, "1e-3" as 0.001 (with a note), then the schema: before any job runs
 for note in normalize(config, f"{workflow.basedir}/schemas/config.schema.yaml"):
     print(note, file=sys.stderr)
@@ -28,15 +31,16 @@ include: "rules/gan.smk"
 include: "rules/report.smk"
 
 
+# Every study's outputs (each study's own target rule: snakemake --cores 8 planted, ...).
 rule all:
     input:
-        PLANTED_FIGURES,
-        "results/planted/summary.csv",
-        "results/planted/teacher_check.parquet",
-        SUMRELU_FIGURES,
-        "results/sumrelu/summary.csv",
-        "figures/spurious_minima.pdf",
-        THEORY_OUTPUTS,
-        GAN_FIGURES,
-        "results/gan/summary.csv",
+        rules.planted.input,
+        rules.sumrelu.input,
+        rules.spurious_table.output.figure,
+        rules.theory.input,
+        rules.gan.input,
     default_target: True
+
+
+localrules:
+    all,

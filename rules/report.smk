@@ -49,3 +49,7 @@ rule report_pdf:
         "benchmarks/report/report_pdf.tsv"
     shell:
         "python {params.script} --tex {input.tex} --sections {input.sections} --generated-dir report/generated --generated {input.numbers} {input.appendix} {input.study_numbers} {input.tables} --figures {input.figures} --build-dir report/build --out {output} > {log} 2>&1"
+
+
+localrules:
+    report_numbers,

@@ -1,25 +1,5 @@
 # Problem L1.2: the sum-of-ReLUs teacher, and its bonus sweep over the student width m.
-SUMRELU = config["sumrelu"]
-# One job trains every seed of one width m; the path names every setting of the run.
-SUMRELU_RUN = (
-    "results/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}"
-)
-
-
-def sumrelu_runs(name, ms=None):
-    """Paths of `name` (log.parquet or weights.parquet) for widths `ms` (default: the sweep)."""
-    return expand(
-        f"{SUMRELU_RUN}/{name}",
-        d=SUMRELU["d"],
-        m=ms or SUMRELU["ms"],
-        c=num(SUMRELU["lr_times_m"]),
-        batch=SUMRELU["batch_size"],
-        iters=SUMRELU["iterations"],
-        seeds=SUMRELU["seeds"],
-    )
-
-
-SUMRELU_FIGURES = ["figures/sumrelu.pdf", "figures/sumrelu_vs_m.pdf"]
+# Its path patterns and input functions: rules/common.smk, section "Sum of ReLUs".
 
 
 rule sumrelu_train:
@@ -74,8 +54,8 @@ rule sumrelu_plot_curves:
 
 rule sumrelu_plot_vs_m:
     input:
-        runs="results/sumrelu/runs.parquet",
-        summary="results/sumrelu/summary.csv",
+        runs=rules.sumrelu_summary.output.runs,
+        summary=rules.sumrelu_summary.output.summary,
     output:
         report("figures/sumrelu_vs_m.pdf", caption="../report/captions/sumrelu_vs_m.rst", category="Sum of ReLUs"),
     params:
@@ -106,6 +86,21 @@ rule sumrelu_numbers:
         "benchmarks/report/sumrelu_numbers.tsv"
     shell:
         "python {params.script} --runs {input.runs} --summary {input.summary} --logs {input.logs} --curve-ms {params.curve_ms} --out-dir report/generated/sumrelu > {log} 2>&1"
+
+
+SUMRELU_FIGURES = [*rules.sumrelu_plot_curves.output, *rules.sumrelu_plot_vs_m.output]
+
+
+# The study's outputs: snakemake --cores 8 sumrelu
+rule sumrelu:
+    input:
+        SUMRELU_FIGURES,
+        rules.sumrelu_summary.output.summary,
+
+
+localrules:
+    sumrelu,
+    sumrelu_numbers,
 
 
 REPORT_PARTS.append(rules.sumrelu_numbers)
