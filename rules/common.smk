@@ -49,9 +49,12 @@ def num(x):
 
 
 def check_config(cfg):
-    """What the schema cannot say: every batch size divides its epoch length (planted and GAN),
-    spurious.k_min <= k_max, the curve widths are among the sweep's, and every GAN sample epoch
-    falls within some regime's training."""
+    """What the schema cannot say, checked before any job; each failure names its key:
+    - every planted batch size (lr_test, width_test, each regime) divides planted.samples_per_epoch;
+    - spurious.k_min <= spurious.k_max;
+    - every width of sumrelu.curve_ms is among sumrelu.ms;
+    - every epoch of gan.sample_epochs falls within some regime's training;
+    - every GAN regime's batch size divides gan.epoch_samples."""
     p = cfg["planted"]
     sizes = {
         "planted.lr_test.batch_size": p["lr_test"]["batch_size"],

@@ -14,7 +14,7 @@ import argparse
 from overparam.logs import provenance, run_frame, write_atomic
 from overparam.planted import make_teacher
 from overparam.threads import set_threads
-from overparam.planted_trainer import OPTIMIZERS, train
+from overparam.planted_trainer import TORCH_OPTIMIZERS, train
 
 
 def main(argv=None):
@@ -29,7 +29,7 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, required=True)
     p.add_argument("--init-scale", type=float, required=True,
                    help="student weight variance as a multiple of the teacher's")
-    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), required=True)
+    p.add_argument("--optimizer", choices=["sgd", *sorted(TORCH_OPTIMIZERS)], required=True)
     p.add_argument("--seeds", type=int, nargs="+", required=True,
                    help="seeds of the student init and data streams, one run each")
     p.add_argument("--samples-per-epoch", type=int, required=True)
