@@ -1,6 +1,6 @@
 # overparam: rebuilds a small paper on over-parameterization from a clean checkout.
-# This file only loads and validates the configuration and includes one rule file per study;
-# helpers live in rules/common.smk.
+# This file only loads and validates the configuration and includes one rule file per study
+# (its paths, helpers and rules); what the studies share is in rules/common.smk.
 import sys
 
 from snakemake.utils import min_version, validate
@@ -11,6 +11,9 @@ min_version("9.0")
 
 
 configfile: f"{workflow.basedir}/config.yaml"
+
+
+report: "report/workflow.rst"
 
 
 # finite numbers, 3.0 as 3, "1e-3" as 0.001 (with a note), then the schema: before any job runs
@@ -28,15 +31,16 @@ include: "rules/gan.smk"
 include: "rules/report.smk"
 
 
+# Every study's outputs (each study's own target rule: snakemake --cores 8 planted, ...).
 rule all:
     input:
-        PLANTED_FIGURES,
-        "results/planted/summary.csv",
-        "results/planted/teacher_check.parquet",
-        SUMRELU_FIGURES,
-        "results/sumrelu/summary.csv",
-        "figures/spurious_minima.pdf",
-        THEORY_OUTPUTS,
-        GAN_FIGURES,
-        "results/gan/summary.csv",
+        rules.planted.input,
+        rules.sumrelu.input,
+        rules.spurious.input,
+        rules.theory.input,
+        rules.gan.input,
     default_target: True
+
+
+localrules:
+    all,

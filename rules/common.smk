@@ -1,5 +1,7 @@
-# Helpers shared by the studies: config checks that a JSON schema cannot express, and the
-# functions that turn config values into the result paths of each study.
+# The workflow's helpers: the interpreter jobs run, the wildcard constraints of every rule, the
+# config checks that a JSON schema cannot express, the lists each study adds its report parts
+# to, and, study by study, the functions that turn config values into result paths. Functions
+# live here and rules in the study files, as Snakemake's linter asks (`snakemake --lint`).
 import json
 import sys
 from pathlib import Path
@@ -7,7 +9,6 @@ from pathlib import Path
 # Jobs call `python`: make it the interpreter that runs Snakemake (where overparam is
 # installed), whether or not its virtual environment was activated.
 shell.prefix(f'PATH="{Path(sys.executable).parent}:$PATH"; ')
-PLANTED = config["planted"]
 
 # What each study gives the report, appended in the study's own .smk file. The study's
 # numbers step writes report/generated/<study>/ (numbers.tex with its macros and claims, the
@@ -20,10 +21,16 @@ def generated(study, *names):
     """Paths of a study's generated report files."""
     return [f"report/generated/{study}/{name}" for name in names]
 
-# A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
-# length and schedule are study-wide (a change of them reruns the jobs: params trigger).
-# One job trains every seed of a sweep point (the seeds share its process and its products).
-PLANTED_POINT = "{optimizer}/init={init}/m={m}/lr={lr}/epochs={epochs}/r={r}"
+
+# Wildcards of every study's paths: numbers as paths write them (`num`), names, integers.
+wildcard_constraints:
+    optimizer=r"[a-z]+",
+    init=r"[0-9.e+-]+",
+    lr=r"[0-9.e+-]+",
+    batch=r"\d+",
+    m=r"\d+",
+    epochs=r"\d+",
+    r=r"\d+",
 
 
 def script(name):
@@ -42,9 +49,13 @@ def num(x):
 
 
 def check_config(cfg):
-    """What the schema cannot say: every batch size divides its epoch length (planted and GAN),
-    spurious.k_min <= k_max, spurious.decide_below <= stuck_threshold, spurious.check.runs <= runs, the curve widths are among the sweep's, and every GAN sample epoch
-    falls within some regime's training."""
+    """What the schema cannot say, checked before any job; each failure names its key:
+    - every planted batch size (lr_test, width_test, each regime) divides planted.samples_per_epoch;
+    - spurious.k_min <= spurious.k_max, spurious.decide_below <= spurious.stuck_threshold and
+      spurious.check.runs <= spurious.runs;
+    - every width of sumrelu.curve_ms is among sumrelu.ms;
+    - every epoch of gan.sample_epochs falls within some regime's training;
+    - every GAN regime's batch size divides gan.epoch_samples."""
     p = cfg["planted"]
     sizes = {
         "planted.lr_test.batch_size": p["lr_test"]["batch_size"],
@@ -84,13 +95,21 @@ def check_config(cfg):
 check_config(config)
 
 
+# Planted teacher (rules/planted.smk)
+PLANTED = config["planted"]
+# A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
+# length and schedule are study-wide (a change of them reruns the jobs: params trigger).
+# One job trains every seed of a sweep point (the seeds share its process and its products).
+PLANTED_POINT = "{optimizer}/init={init}/batch={batch}/lr={lr}/epochs={epochs}/r={r}"
+
+
 def planted_runs(setting, lr, widths):
     """Log paths of one sweep: `setting` holds optimizer, init_scale, batch_size, epochs."""
     return expand(
         f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
         optimizer=setting["optimizer"],
         init=num(setting["init_scale"]),
-        m=setting["batch_size"],
+        batch=setting["batch_size"],
         lr=[num(x) for x in lr],
         epochs=setting["epochs"],
         r=widths,
@@ -133,15 +152,7 @@ def study_args(groups):
     return " ".join(f"--study {label} {' '.join(files)}" for label, files in groups)
 
 
-PLANTED_FIGURES = expand(
-    "figures/{name}.pdf", name=["lr_test", "overparam", "overparam_regimes"]
-)
-SUMRELU_FIGURES = ["figures/sumrelu.pdf", "figures/sumrelu_vs_m.pdf"]
-THEORY_OUTPUTS = expand("results/theory/{check}.parquet", check=["v1a", "v1b", "v1c"]) + expand(
-    "figures/theory_{check}.pdf", check=["l4", "l51"]
-)
-
-
+# Sum of ReLUs (rules/sumrelu.smk)
 SUMRELU = config["sumrelu"]
 # One job trains every seed of one width m; the path names every setting of the run.
 SUMRELU_RUN = (
@@ -188,8 +199,8 @@ def spurious_cells(check=False):
     ]
 
 
+# GAN (rules/gan.smk)
 GAN = config["gan"]
-GAN_DATA = "results/gan/data/mnist.npz"
 # A GAN run is named by its regime and every setting that makes it.
 GAN_RUN_ID = "gan/{regime}/lr_g={lr_g}/lr_d={lr_d}/batch={batch}/epochs={epochs}/seed={seed}"
 GAN_RUN = f"results/{GAN_RUN_ID}"
@@ -234,6 +245,3 @@ def gan_runs(name, first_seed=False):
         for r, c in GAN["regimes"].items()
         for s in seeds
     ]
-
-
-GAN_FIGURES = expand("figures/gan_{name}.pdf", name=["samples", "curves", "quality"])

@@ -1,12 +1,13 @@
 # Problem L5.2: the reference MLP GAN on MNIST in three regimes, scored offline by a small
 # classifier trained here on the real digits.
+# Its path patterns and input functions: rules/common.smk, section "GAN".
 
 
 rule gan_data:
     output:
-        GAN_DATA,
+        "results/gan/data/mnist.npz",
     params:
-        script=script("prepare_mnist.py"),
+        script=script("gan_data.py"),
         idx_dir=gan_idx_dir(),
         download="--download" if GAN["data"]["download"] else "",
         holdout=lookup(dpath="gan/data/holdout", within=config),
@@ -23,13 +24,13 @@ rule gan_data:
 
 rule gan_classifier:
     input:
-        GAN_DATA,
+        rules.gan_data.output[0],
     output:
         model="results/gan/classifier/classifier.pt",
         log="results/gan/classifier/log.parquet",
         reference="results/gan/classifier/reference.parquet",
     params:
-        script=script("train_classifier.py"),
+        script=script("gan_classifier.py"),
         c=lookup(dpath="gan/classifier", within=config),
     log:
         "logs/gan/classifier.log",
@@ -42,13 +43,13 @@ rule gan_classifier:
 
 rule gan_train:
     input:
-        GAN_DATA,
+        rules.gan_data.output[0],
     output:
         log=f"{GAN_RUN}/log.parquet",
         samples=f"{GAN_RUN}/samples.npz",
         generator=f"{GAN_RUN}/generator.pt",
     params:
-        script=script("train_gan.py"),
+        script=script("gan_train.py"),
         checkpoint=lambda wc: Path(GAN_RUN.format(**wc), "checkpoint.pt"),  # kept while a run is cut off
         epoch_samples=lookup(dpath="gan/epoch_samples", within=config),
         sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
@@ -69,9 +70,9 @@ rule gan_train:
 
 rule gan_quality:
     input:
-        classifier="results/gan/classifier/classifier.pt",
-        samples=f"{GAN_RUN}/samples.npz",
-        log=f"{GAN_RUN}/log.parquet",
+        classifier=rules.gan_classifier.output.model,
+        samples=rules.gan_train.output.samples,
+        log=rules.gan_train.output.log,
     output:
         f"{GAN_RUN}/quality.parquet",
     params:
@@ -88,7 +89,7 @@ rule gan_summary:
     input:
         logs=gan_runs("log.parquet"),
         quality=gan_runs("quality.parquet"),
-        reference="results/gan/classifier/reference.parquet",
+        reference=rules.gan_classifier.output.reference,
     output:
         runs="results/gan/runs.parquet",
         quality="results/gan/quality.parquet",
@@ -110,7 +111,7 @@ rule gan_plot_samples:
     output:
         report("figures/gan_samples.pdf", caption="../report/captions/gan_samples.rst", category="GAN"),
     params:
-        script=script("plot_gan.py"),
+        script=script("gan_plot.py"),
         regimes=list(GAN["regimes"]),
     log:
         "logs/figures/gan_samples.log",
@@ -126,7 +127,7 @@ rule gan_plot_curves:
     output:
         report("figures/gan_curves.pdf", caption="../report/captions/gan_curves.rst", category="GAN"),
     params:
-        script=script("plot_gan.py"),
+        script=script("gan_plot.py"),
     log:
         "logs/figures/gan_curves.log",
     benchmark:
@@ -138,11 +139,11 @@ rule gan_plot_curves:
 rule gan_plot_quality:
     input:
         quality=gan_runs("quality.parquet"),
-        reference="results/gan/classifier/reference.parquet",
+        reference=rules.gan_classifier.output.reference,
     output:
         report("figures/gan_quality.pdf", caption="../report/captions/gan_quality.rst", category="GAN"),
     params:
-        script=script("plot_gan.py"),
+        script=script("gan_plot.py"),
     log:
         "logs/figures/gan_quality.log",
     benchmark:
@@ -167,6 +168,21 @@ rule gan_numbers:
         "benchmarks/report/gan_numbers.tsv"
     shell:
         "python {params.script} --runs {input.runs} --quality {input.quality} --out-dir report/generated/gan > {log} 2>&1"
+
+
+GAN_FIGURES = [*rules.gan_plot_samples.output, *rules.gan_plot_curves.output, *rules.gan_plot_quality.output]
+
+
+# The study's outputs: snakemake --cores 8 gan
+rule gan:
+    input:
+        GAN_FIGURES,
+        rules.gan_summary.output.summary,
+
+
+localrules:
+    gan,
+    gan_numbers,
 
 
 REPORT_PARTS.append(rules.gan_numbers)

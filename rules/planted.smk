@@ -1,13 +1,5 @@
 # Problem V2: the planted-teacher study (parts a to e).
-
-
-wildcard_constraints:
-    optimizer=r"[a-z]+",
-    init=r"[0-9.e+-]+",
-    lr=r"[0-9.e+-]+",
-    m=r"\d+",
-    epochs=r"\d+",
-    r=r"\d+",
+# Its path patterns and input functions: rules/common.smk, section "Planted teacher".
 
 
 rule planted_check:
@@ -15,7 +7,7 @@ rule planted_check:
         table="results/planted/teacher_check.parquet",
         csv="results/planted/teacher_check.csv",
     params:
-        script=script("check_teacher.py"),
+        script=script("planted_check.py"),
         teacher=lookup(dpath="planted/teacher", within=config),
         check=lookup(dpath="planted/check", within=config),
     log:
@@ -34,7 +26,7 @@ rule planted_train:
             allow_missing=True,
         ),
     params:
-        script=script("train_planted.py"),
+        script=script("planted_train.py"),
         teacher=lookup(dpath="planted/teacher", within=config),
         samples=lookup(dpath="planted/samples_per_epoch", within=config),
         halve=lookup(dpath="planted/halve_every", within=config),
@@ -45,7 +37,7 @@ rule planted_train:
         f"benchmarks/planted/runs/{PLANTED_POINT}.tsv"
     threads: 1
     shell:
-        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.m} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --threads {threads} --out {output} > {log} 2>&1"
+        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --threads {threads} --out {output} > {log} 2>&1"
 
 
 checkpoint planted_select_lr:
@@ -54,7 +46,7 @@ checkpoint planted_select_lr:
     output:
         "results/planted/selected_lr.json",
     params:
-        script=script("select_lr.py"),
+        script=script("planted_select_lr.py"),
     log:
         "logs/planted/select_lr.log",
     benchmark:
@@ -69,7 +61,7 @@ rule planted_plot_lr:
     output:
         report("figures/lr_test.pdf", caption="../report/captions/lr_test.rst", category="Planted teacher"),
     params:
-        script=script("plot_planted.py"),
+        script=script("planted_plot.py"),
     log:
         "logs/figures/lr_test.log",
     benchmark:
@@ -84,7 +76,7 @@ rule planted_plot_width:
     output:
         report("figures/overparam.pdf", caption="../report/captions/overparam.rst", category="Planted teacher"),
     params:
-        script=script("plot_planted.py"),
+        script=script("planted_plot.py"),
     log:
         "logs/figures/overparam.log",
     benchmark:
@@ -99,7 +91,7 @@ rule planted_plot_regimes:
     output:
         report("figures/overparam_regimes.pdf", caption="../report/captions/overparam_regimes.rst", category="Planted teacher"),
     params:
-        script=script("plot_planted.py"),
+        script=script("planted_plot.py"),
         studies=lambda wildcards, input: study_args(input.items()),
     log:
         "logs/figures/overparam_regimes.log",
@@ -112,12 +104,12 @@ rule planted_plot_regimes:
 rule planted_summary:
     input:
         unpack(lambda wc: {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs()}),
-        selected="results/planted/selected_lr.json",
+        selected=rules.planted_select_lr.output[0],
     output:
         runs="results/planted/runs.parquet",
         summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
     params:
-        script=script("summarize_planted.py"),
+        script=script("planted_summary.py"),
         studies=lambda wildcards, input: study_args((k, v) for k, v in input.items() if k != "selected"),
         threshold=lookup(dpath="planted/threshold", within=config),
     log:
@@ -148,6 +140,22 @@ rule planted_numbers:
         "benchmarks/report/planted_numbers.tsv"
     shell:
         "python {params.script} --runs {input.runs} --summary {input.summary} --selected-lr {input.selected} --teacher-check {input.check} --anchors {input.anchors} --out-dir report/generated/planted > {log} 2>&1"
+
+
+PLANTED_FIGURES = [*rules.planted_plot_lr.output, *rules.planted_plot_width.output, *rules.planted_plot_regimes.output]
+
+
+# The study's outputs: snakemake --cores 8 planted
+rule planted:
+    input:
+        PLANTED_FIGURES,
+        rules.planted_summary.output.summary,
+        rules.planted_check.output.table,
+
+
+localrules:
+    planted,
+    planted_numbers,
 
 
 REPORT_PARTS.append(rules.planted_numbers)

@@ -42,10 +42,14 @@ rule report_pdf:
     output:
         "report/report.pdf",
     params:
-        script=script("build_report.py"),
+        script=script("report_pdf.py"),
     log:
         "logs/report/report_pdf.log",
     benchmark:
         "benchmarks/report/report_pdf.tsv"
     shell:
         "python {params.script} --tex {input.tex} --sections {input.sections} --generated-dir report/generated --generated {input.numbers} {input.appendix} {input.study_numbers} {input.tables} --figures {input.figures} --build-dir report/build --out {output} > {log} 2>&1"
+
+
+localrules:
+    report_numbers,

@@ -10,7 +10,7 @@ rule spurious_cell:
     benchmark:
         "benchmarks/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/below={below}/cap={cap}.tsv"
     params:
-        script=script("train_spurious.py"),
+        script=script("spurious_cell.py"),
         restart_above=lookup(dpath="spurious/restart_above", within=config),
     threads: lookup(dpath="spurious/threads", within=config)
     shell:
@@ -57,12 +57,17 @@ rule spurious_numbers:
         "python {params.script} --table {input.table} --check {input.check} --cells {input.cells} --out-dir report/generated/spurious > {log} 2>&1"
 
 
-REPORT_PARTS.append(rules.spurious_numbers)
-REPORT_FIGURES += [rules.spurious_table.output.figure, rules.spurious_table.output.evidence]
 
-
+# The study's outputs: snakemake --cores 8 spurious
 rule spurious:
-    """Target rule of the study: snakemake --cores 8 spurious"""
     input:
         rules.spurious_table.output,
-        rules.spurious_numbers.output,
+
+
+localrules:
+    spurious,
+    spurious_numbers,
+
+
+REPORT_PARTS.append(rules.spurious_numbers)
+REPORT_FIGURES += [rules.spurious_table.output.figure, rules.spurious_table.output.evidence]

@@ -1,4 +1,5 @@
 # Problem L1.2: the sum-of-ReLUs teacher, and its bonus sweep over the student width m.
+# Its path patterns and input functions: rules/common.smk, section "Sum of ReLUs".
 
 
 rule sumrelu_train:
@@ -6,7 +7,7 @@ rule sumrelu_train:
         log=f"{SUMRELU_RUN}/log.parquet",
         weights=f"{SUMRELU_RUN}/weights.parquet",
     params:
-        script=script("train_sumrelu.py"),
+        script=script("sumrelu_train.py"),
         log_every=lookup(dpath="sumrelu/log_every", within=config),
         mc_samples=lookup(dpath="sumrelu/mc_samples", within=config),
     log:
@@ -26,7 +27,7 @@ rule sumrelu_summary:
         runs="results/sumrelu/runs.parquet",
         summary=report("results/sumrelu/summary.csv", caption="../report/captions/sumrelu_summary.rst", category="Sum of ReLUs"),
     params:
-        script=script("summarize_sumrelu.py"),
+        script=script("sumrelu_summary.py"),
         threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
     log:
         "logs/sumrelu/summary.log",
@@ -42,7 +43,7 @@ rule sumrelu_plot_curves:
     output:
         report("figures/sumrelu.pdf", caption="../report/captions/sumrelu.rst", category="Sum of ReLUs"),
     params:
-        script=script("plot_sumrelu.py"),
+        script=script("sumrelu_plot.py"),
     log:
         "logs/figures/sumrelu.log",
     benchmark:
@@ -53,12 +54,12 @@ rule sumrelu_plot_curves:
 
 rule sumrelu_plot_vs_m:
     input:
-        runs="results/sumrelu/runs.parquet",
-        summary="results/sumrelu/summary.csv",
+        runs=rules.sumrelu_summary.output.runs,
+        summary=rules.sumrelu_summary.output.summary,
     output:
         report("figures/sumrelu_vs_m.pdf", caption="../report/captions/sumrelu_vs_m.rst", category="Sum of ReLUs"),
     params:
-        script=script("plot_sumrelu.py"),
+        script=script("sumrelu_plot.py"),
     log:
         "logs/figures/sumrelu_vs_m.log",
     benchmark:
@@ -85,6 +86,21 @@ rule sumrelu_numbers:
         "benchmarks/report/sumrelu_numbers.tsv"
     shell:
         "python {params.script} --runs {input.runs} --summary {input.summary} --logs {input.logs} --curve-ms {params.curve_ms} --out-dir report/generated/sumrelu > {log} 2>&1"
+
+
+SUMRELU_FIGURES = [*rules.sumrelu_plot_curves.output, *rules.sumrelu_plot_vs_m.output]
+
+
+# The study's outputs: snakemake --cores 8 sumrelu
+rule sumrelu:
+    input:
+        SUMRELU_FIGURES,
+        rules.sumrelu_summary.output.summary,
+
+
+localrules:
+    sumrelu,
+    sumrelu_numbers,
 
 
 REPORT_PARTS.append(rules.sumrelu_numbers)

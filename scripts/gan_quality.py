@@ -18,7 +18,7 @@ from overparam.threads import set_threads
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--classifier", required=True, help="file written by train_classifier.py")
+    p.add_argument("--classifier", required=True, help="file written by gan_classifier.py")
     p.add_argument("--samples", required=True, help="samples.npz of a run")
     p.add_argument("--log", required=True, help="log.parquet of the run (its parameters are copied)")
     p.add_argument("--threads", type=int, default=1)

@@ -16,7 +16,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--study-numbers", nargs="+", required=True, help="each study's numbers.tex")
     p.add_argument("--claims", nargs="+", required=True, help="each study's claims.csv")
-    p.add_argument("--config-files", nargs="*", default=[], help="config files the workflow merged")
+    p.add_argument("--config-files", nargs="+", required=True, help="config files the workflow merged")
     p.add_argument("--generated-dir", required=True, help="report/generated: the root of the inputs")
     p.add_argument("--out", required=True, help="numbers.tex")
     p.add_argument("--appendix", required=True, help="the claims table's rows (TeX)")

@@ -152,7 +152,7 @@ def evidence(cells: pd.DataFrame, t: pd.DataFrame, out: str):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--cells", nargs="+", required=True, help="Parquet files written by train_spurious.py")
+    p.add_argument("--cells", nargs="+", required=True, help="Parquet files written by spurious_cell.py")
     p.add_argument("--check-cells", nargs="*", default=[], help="the same, for the check runs (no early decision)")
     p.add_argument("--anchor", required=True, help="CSV of the published fractions")
     p.add_argument("--stuck-threshold", type=float, required=True, help="spurious: final objective at least this")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from overparam import theory
-from overparam.summary import select_lr, width_summary
+from overparam.planted_summary import select_lr, width_summary
 from overparam.sumrelu_summary import per_m
 
 PROV = {"prov_git_commit": "0123456789abcdef0123456789abcdef01234567-dirty"}

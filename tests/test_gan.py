@@ -221,9 +221,9 @@ def test_killed_training_job_resumes_to_the_uninterrupted_result(tmp_path):
     mnist.save({k: (v[:300] if k.startswith("train") else v) for k, v in d.items()}, data)
 
     def command(out):
-        return [sys.executable, str(ROOT / "scripts" / "train_gan.py"), "--data", str(data), "--regime", "x",
+        return [sys.executable, str(ROOT / "scripts" / "gan_train.py"), "--data", str(data), "--regime", "x",
                 "--lr-g", "2e-4", "--lr-d", "2e-4", "--batch-size", "50", "--epochs", "6",
-                "--epoch-samples", "1500", "--sample-epochs", "2", "6", "--device", "cpu",
+                "--epoch-samples", "1500", "--seed", "0", "--sample-epochs", "2", "6", "--device", "cpu", "--threads", "1",
                 "--checkpoint", str(out / "checkpoint.pt"), "--log-out", str(out / "log.parquet"),
                 "--samples-out", str(out / "samples.npz"), "--generator-out", str(out / "generator.pt")]
 

@@ -1,6 +1,6 @@
 """The workflow on a real SLURM cluster through profiles/slurm.
 
-The `slurm` tests start a single-node cluster on this machine with scripts/slurm_local_cluster.sh
+The `slurm` tests start a single-node cluster on this machine with cluster/slurm_local_cluster.sh
 (munged, MariaDB, slurmdbd, slurmctld, slurmd from Debian's packages), run Snakemake with
 `--workflow-profile profiles/slurm` against it, check with `sacct` that the jobs really went
 through SLURM, and stop every daemon afterwards. They need root and the packages
@@ -31,7 +31,7 @@ from pandas.testing import assert_frame_equal
 from conftest import ROOT, TINY, snakemake
 
 PROFILE = ROOT / "profiles" / "slurm"
-CLUSTER_SCRIPT = ROOT / "scripts" / "slurm_local_cluster.sh"
+CLUSTER_SCRIPT = ROOT / "cluster" / "slurm_local_cluster.sh"
 PROGRAMS = ("munged", "mungekey", "mariadbd", "mariadb-install-db", "slurmdbd", "slurmctld",
             "slurmd", "sbatch", "sacct", "sacctmgr", "scancel", "squeue", "sinfo")
 FAST_POLL = ("--seconds-between-status-checks", "2", "--slurm-init-seconds-before-status-checks", "2")
@@ -222,7 +222,7 @@ def test_cancelled_job_is_retried_leaves_no_output_and_resumes(cluster, tmp_path
     retries = yaml.safe_load((PROFILE / "config.yaml").read_text())["retries"]
     assert retries >= 1
     # one slow training job (tens of seconds), so that it can be cancelled while it runs
-    point = "sgd/init=0.1/m=10/lr=0.01/epochs=10000/r=64"
+    point = "sgd/init=0.1/batch=10/lr=0.01/epochs=10000/r=64"
     seeds = yaml.safe_load(TINY.read_text())["planted"]["seeds"]
     outputs = [tmp_path / f"results/planted/runs/{point}/seed={s}.parquet" for s in seeds]
     job_log = tmp_path / f"logs/planted/runs/{point}.log"

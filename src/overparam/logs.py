@@ -1,5 +1,10 @@
-"""Parquet run logs: per-epoch rows plus the run's parameters and provenance as columns,
-so that a table of all runs is one pandas.read_parquet away. Written atomically."""
+"""Run logs and how every output is written.
+
+- provenance and `run_frame`: a run's log is its per-epoch rows plus its parameters and
+  provenance as columns, so a table of all runs is one pandas.read_parquet away;
+- `read_runs`, `read_studies`: Parquet logs read back as one table;
+- `replacing`, `write_atomic`, `write_text_atomic`: every output of the workflow (logs, tables,
+  figures, models, text) is written to a temporary file and renamed into place."""
 import os
 import platform
 import socket

@@ -15,7 +15,6 @@ from .rng import generator
 class Teacher:
     U0: torch.Tensor  # (n, r0), entries N(0, 1/r0)
     V0: torch.Tensor  # (D, r0), entries N(0, 1/D)
-    seed: int
 
     @property
     def D(self) -> int:
@@ -34,7 +33,7 @@ def make_teacher(D: int, n: int, r0: int, seed: int) -> Teacher:
     g = generator(seed, "teacher")
     U0 = torch.randn(n, r0, generator=g, dtype=torch.float64) / r0**0.5
     V0 = torch.randn(D, r0, generator=g, dtype=torch.float64) / D**0.5
-    return Teacher(U0, V0, seed)
+    return Teacher(U0, V0)
 
 
 def forward(U: torch.Tensor, V: torch.Tensor, X: torch.Tensor) -> torch.Tensor:

@@ -1,5 +1,4 @@
 """Figure helpers: seaborn curves with a band over seeds, saved as PDF with a PNG twin."""
-import os
 from pathlib import Path
 
 import matplotlib
@@ -7,6 +6,8 @@ import matplotlib
 matplotlib.use("Agg")  # jobs run without a display
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
+
+from .logs import replacing  # noqa: E402
 
 sns.set_theme(style="whitegrid", context="paper")
 
@@ -27,11 +28,9 @@ def curves(ax, df, x: str, y: str, hue: str, title: str | None = None):
 
 
 def save(fig, pdf_path: str) -> None:
-    """Write `pdf_path` and a PNG twin beside it, each through a temporary file and a rename."""
+    """Write `pdf_path` and a PNG twin beside it, each through `replacing` (atomically)."""
     pdf_path = Path(pdf_path)
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
     for path, kw in ((pdf_path.with_suffix(".png"), {"dpi": 150}), (pdf_path, {})):
-        tmp = path.with_name(f".{path.name}.tmp")
-        fig.savefig(tmp, format=path.suffix[1:], bbox_inches="tight", **kw)
-        os.replace(tmp, path)
+        with replacing(path) as tmp:
+            fig.savefig(tmp, format=path.suffix[1:], bbox_inches="tight", **kw)
     plt.close(fig)

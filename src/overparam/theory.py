@@ -71,19 +71,13 @@ def best_rescaling(cs, a_over_b=(0.25, 1.0, 4.0)) -> pd.DataFrame:
     how far the best rescaling is from balanced: it is balanced exactly when c = 1/4, whatever
     the starting split of c between |U| and |V|."""
     rows = []
-    log_alpha = np.linspace(-12, 12, 200_001)
     for c in cs:
         for ratio in a_over_b:
             a, b = math.sqrt(c * ratio), math.sqrt(c / ratio)  # |U| = a, |V| = b, a b = c
-            alpha = np.exp(log_alpha)
-            R = alpha * a + b**2 / alpha**2
-            i = int(np.argmin(R))
-            lo, hi = log_alpha[max(i - 1, 0)], log_alpha[min(i + 1, len(log_alpha) - 1)]
-            for _ in range(100):  # refine the grid minimum by golden-section search
-                m1, m2 = lo + 0.382 * (hi - lo), lo + 0.618 * (hi - lo)
-                f1, f2 = (math.exp(m) * a + b**2 / math.exp(2 * m) for m in (m1, m2))
-                lo, hi = (lo, m2) if f1 < f2 else (m1, hi)
-            al = math.exp((lo + hi) / 2)
+            # R is convex in log alpha: bounded Brent search over alpha in [e^-12, e^12]
+            best = optimize.minimize_scalar(lambda t: math.exp(t) * a + b**2 / math.exp(2 * t), bounds=(-12, 12),
+                                            method="bounded", options=dict(xatol=1e-12))
+            al = math.exp(best.x)
             u, v = al * a, b / al
             rows.append(dict(c=c, start_U_over_V=ratio, alpha=al, U_norm=u, V_norm=v,
                              relative_imbalance=abs(u - v) / (u + v), closed_form_alpha=(2 * b**2 / a) ** (1 / 3)))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import Numbers
 from .claims import claim
-from ..summary import epochs_to, final_rows
+from ..planted_summary import epochs_to, final_rows
 from .tex import commits, fmt, fmt_list, interval, seed_range, tabular, tex_escape
 
 STUDY = "planted"

@@ -12,7 +12,7 @@ from .tex import render, tex_escape
 
 
 def config_macro(config_files: list[str]) -> tuple[str, str]:
-    names = [Path(f).name for f in config_files] or ["config.yaml"]
+    names = [Path(f).name for f in config_files]
     names = sorted(dict.fromkeys(names), key=lambda n: (n != "config.yaml", n))
     return ("ConfigFiles", " merged with ".join(f"\\texttt{{{tex_escape(n)}}}" for n in names))
 

@@ -83,8 +83,7 @@ def l4(frame, n: Numbers) -> None:
 
 
 def l51(frame, n: Numbers) -> None:
-    kind = frame["kind"] if "kind" in frame else pd.Series("global", index=frame.index)
-    p = frame[kind == "global"].sort_values("y")
+    p = frame[frame["kind"] == "global"].sort_values("y")
     schur = p["d2f_dx2"] - p["d2f_dxdy"] ** 2 / p["d2f_dy2"]
     n.macros += [("LFiveCount", fmt(len(p))), ("LFiveX", fmt(p["x"].abs().max() + 0.0, 3)),
                  ("LFiveYs", fmt_list(p["y"], 5)), ("LFiveValue", fmt(p["value"].iloc[0], 6)),
@@ -96,7 +95,7 @@ def l51(frame, n: Numbers) -> None:
             fails_first, {"abs_df_dx": [float(v) for v in p["df_dx"].abs()]}, "fails"))
     n.add(c("LFiveYLocalMax", "at every global min-max point found, y is a local maximum of f(x*, .)",
             bool(p["y_is_local_max"].all()), {"points": len(p)}, "yes"))
-    loc = frame[kind == "local"].sort_values("x")
+    loc = frame[frame["kind"] == "local"].sort_values("x")
     err = float(np.hypot(loc["x"] - loc["closed_form_x"], loc["y"] - loc["closed_form_y"]).max()) if len(loc) else np.inf
     n.macros += [("LFiveLocalCount", fmt(len(loc))),
                  ("LFiveLocalPoints", " and ".join(f"\\(({fmt(x, 3, False)}, {fmt(y, 4, False)})\\)"

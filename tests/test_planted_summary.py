@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from overparam.summary import select_lr, width_summary
+from overparam.planted_summary import select_lr, width_summary
 
 
 def runs_frame():

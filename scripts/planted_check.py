@@ -12,13 +12,13 @@ from overparam.planted import Stream, expected_sq_norm, make_teacher
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--D", type=int, default=150)
-    p.add_argument("--n", type=int, default=10)
-    p.add_argument("--r0", type=int, default=60)
-    p.add_argument("--teacher-seed", type=int, default=0)
-    p.add_argument("--batches", type=int, default=10)
-    p.add_argument("--batch-size", type=int, default=50)
-    p.add_argument("--seed", type=int, default=0, help="seed of the data stream")
+    p.add_argument("--D", type=int, required=True)
+    p.add_argument("--n", type=int, required=True)
+    p.add_argument("--r0", type=int, required=True)
+    p.add_argument("--teacher-seed", type=int, required=True)
+    p.add_argument("--batches", type=int, required=True)
+    p.add_argument("--batch-size", type=int, required=True)
+    p.add_argument("--seed", type=int, required=True, help="seed of the data stream")
     p.add_argument("--out", required=True, help="Parquet table (a .csv twin is written beside it)")
     a = p.parse_args(argv)
 

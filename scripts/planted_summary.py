@@ -6,14 +6,14 @@ import argparse
 import json
 
 from overparam.logs import read_studies, write_atomic
-from overparam.summary import width_summary
+from overparam.planted_summary import width_summary
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--study", nargs="+", action="append", required=True, metavar="LABEL FILE")
-    p.add_argument("--selected-lr", required=True, help="JSON written by select_lr.py")
-    p.add_argument("--threshold", type=float, default=1e-6)
+    p.add_argument("--selected-lr", required=True, help="JSON written by planted_select_lr.py")
+    p.add_argument("--threshold", type=float, required=True)
     p.add_argument("--runs-out", required=True, help="tidy Parquet table of all runs")
     p.add_argument("--summary-out", required=True, help="CSV summary")
     a = p.parse_args(argv)

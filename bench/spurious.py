@@ -7,7 +7,7 @@ torch), plus the products (U U^T, U V^T, P W, Q V, norms) at the measured float6
 For reference, the torch closed form of the sum-of-ReLUs study on 200 stacked runs. The last
 line printed is JSON.
 
-    python scripts/bench_spurious.py --ks 6 10 15 20
+    python bench/spurious.py --ks 6 10 15 20
 """
 import argparse
 import json

@@ -4,7 +4,7 @@ thread), the estimated wall time of the sweep on a given number of cores, and, w
 workflow has run, the wall and CPU time its jobs actually took (Snakemake's benchmark files).
 The last line printed is JSON.
 
-    python scripts/bench_sumrelu.py                  # widths, seeds, batch, iterations from config.yaml
+    python bench/sumrelu.py                  # widths, seeds, batch, iterations from config.yaml
 """
 import argparse
 import glob

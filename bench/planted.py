@@ -1,10 +1,10 @@
 #!/usr/bin/env python
 """Speed of the planted-teacher trainer, in one process and one thread.
 
-Times an epoch (10,000 fresh samples, batch 10) of
-  (i)  the trainer of overparam.trainer (chunked SGD with hand-written gradients), as the
-       workflow runs it: the seeds of a sweep point together (--seeds, default 3 as in
-       config.yaml), reported per run and epoch; and alone (one seed), and
+Times an epoch (by default config.yaml's: 10,000 fresh samples, batch 10) of
+  (i)  the trainer of overparam.planted_trainer (chunked SGD with hand-written gradients), as the
+       workflow runs it: the seeds of a sweep point together (--seeds, default: as many as
+       config.yaml's), reported per run and epoch; and alone (one seed), and
   (ii) a textbook PyTorch loop: a Dataset that draws one sample per __getitem__, a DataLoader
        with batch 10, an nn.Module, autograd and torch.optim.SGD;
 measures this machine's single-thread matmul rate (float32, 1024^3) and from it the FLOP
@@ -15,7 +15,7 @@ teacher's labels) and the exact population objective logged each epoch. The floo
 Gaussian inputs plus the objective plus the FLOP bound, caps the speed-up any trainer of
 this design can reach over the baseline on this machine. The last line printed is JSON.
 
-    python scripts/bench_planted.py --width 120 --epochs 1
+    python bench/planted.py --width 120 --epochs 1
 """
 import argparse
 import json
@@ -23,12 +23,13 @@ import time
 
 import numpy as np
 import torch
+import yaml
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
 from overparam.threads import set_threads
-from overparam.trainer import chunk_steps, train
+from overparam.planted_trainer import chunk_steps, train
 
 
 class PlantedSamples(Dataset):
@@ -126,16 +127,21 @@ def epoch_flops(D, n, r0, r, samples):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--width", type=int, default=120)
+    # the defaults are config.yaml's: its teacher, epoch length and seeds, the lr test's width and batch
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config", default="config.yaml", help="where the defaults come from")
+    c = yaml.safe_load(open(pre.parse_known_args(argv)[0].config))["planted"]
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                parents=[pre])
+    p.add_argument("--width", type=int, default=c["lr_test"]["width"])
     p.add_argument("--epochs", type=int, default=1, help="epochs timed for each method")
-    p.add_argument("--seeds", type=int, default=3, help="runs trained together, as one workflow job does")
-    p.add_argument("--batch-size", type=int, default=10)
+    p.add_argument("--seeds", type=int, default=len(c["seeds"]), help="runs trained together, as one workflow job does")
+    p.add_argument("--batch-size", type=int, default=c["lr_test"]["batch_size"])
     p.add_argument("--lr", type=float, default=0.01)
-    p.add_argument("--D", type=int, default=150)
-    p.add_argument("--n", type=int, default=10)
-    p.add_argument("--r0", type=int, default=60)
-    p.add_argument("--samples-per-epoch", type=int, default=10_000)
+    p.add_argument("--D", type=int, default=c["teacher"]["D"])
+    p.add_argument("--n", type=int, default=c["teacher"]["n"])
+    p.add_argument("--r0", type=int, default=c["teacher"]["r0"])
+    p.add_argument("--samples-per-epoch", type=int, default=c["samples_per_epoch"])
     a = p.parse_args(argv)
     set_threads(1)
     teacher = make_teacher(a.D, a.n, a.r0, seed=0)

@@ -3,7 +3,8 @@
 held-out real digits, and write the real-digit reference of every quality metric: the second
 half of the held-out digits scored against the first half (the same sizes as a GAN's).
 
-    python scripts/train_classifier.py --data mnist.npz --steps 2000 --model-out clf.pt \
+    python scripts/gan_classifier.py --data mnist.npz --steps 2000 --batch-size 64 --lr 1e-3 \
+        --seed 0 --min-accuracy 0.97 --threads 1 --model-out clf.pt \
         --log-out classifier.parquet --reference-out reference.parquet
 """
 import argparse
@@ -19,13 +20,13 @@ from overparam.threads import set_threads
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", required=True, help="file written by prepare_mnist.py")
-    p.add_argument("--steps", type=int, default=2000)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--min-accuracy", type=float, default=0.97)
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--data", required=True, help="file written by gan_data.py")
+    p.add_argument("--steps", type=int, required=True)
+    p.add_argument("--batch-size", type=int, required=True)
+    p.add_argument("--lr", type=float, required=True)
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--min-accuracy", type=float, required=True)
+    p.add_argument("--threads", type=int, required=True)
     p.add_argument("--model-out", required=True)
     p.add_argument("--log-out", required=True)
     p.add_argument("--reference-out", required=True)

@@ -21,19 +21,18 @@ is the same SGD iterate sequence in exact arithmetic (the tests check it against
 textbook loop). The seeds of a sweep point train together, stacked along a leading axis,
 which shares the per-call cost among them without changing any run's arithmetic.
 Other optimizers (momentum, Adam) take the same gradients through torch.optim, one step at
-a time and one seed after the other.
+a time and one seed after the other. For every optimizer eta halves every `halve_every` epochs.
 """
 import math
 import time
 
 import numpy as np
 import torch
-from torch.optim.lr_scheduler import StepLR
 
 from .planted import Stream, Teacher, init_student, population_objective
 
-OPTIMIZERS = {
-    "sgd": lambda params, lr: torch.optim.SGD(params, lr=lr),
+# "sgd" is plain SGD, computed by `sgd_epoch`; these go through torch.optim.
+TORCH_OPTIMIZERS = {
     "momentum": lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9),
     "adam": lambda params, lr: torch.optim.Adam(params, lr=lr),
 }
@@ -138,11 +137,8 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
         U = np.stack([u.numpy() for u, _ in students])
         V = np.stack([v.numpy() for _, v in students])
         students = [(torch.from_numpy(U[i]), torch.from_numpy(V[i])) for i in range(len(seeds))]
-        opts = [torch.optim.SGD([torch.from_numpy(U), torch.from_numpy(V)], lr=lr)]
     else:
-        opts = [OPTIMIZERS[optimizer]([u, v], lr) for u, v in students]
-    # eta halves every `halve_every` epochs; for fused SGD the optimizer only carries the rate
-    scheds = [StepLR(o, step_size=halve_every, gamma=0.5) for o in opts]
+        opts = [TORCH_OPTIMIZERS[optimizer]([u, v], lr) for u, v in students]
 
     def row(i, epoch, lr_now, batch_obj, seconds):
         u, v = students[i]
@@ -155,14 +151,15 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
     with torch.no_grad(), np.errstate(all="ignore"):  # overflow is detected below, not warned
         for epoch in range(1, epochs + 1):
             t0 = time.perf_counter()
-            lr_now = opts[0].param_groups[0]["lr"]
+            lr_now = lr * 0.5 ** ((epoch - 1) // halve_every)  # eta halves every `halve_every` epochs
             draws = [st.draw(steps, batch_size) for st in streams]
             if optimizer == "sgd":
                 R = sgd_epoch(U, V, *stack_epoch(draws, K), lr_now, K)
                 # each run's sum over its own contiguous copy: the same bits as when it trains alone
                 sq = [np.square(np.ascontiguousarray(R[:, :, i]), dtype=np.float64).sum() for i in range(len(seeds))]
-                opts[0].step()  # no gradients are set: this only keeps the scheduler's bookkeeping
             else:
+                for o in opts:
+                    o.param_groups[0]["lr"] = lr_now
                 sq = [float(torch_epoch(u, v, x, y, o).double().square().sum())
                       for (u, v), (x, y), o in zip(students, draws, opts)]
             seconds = (time.perf_counter() - t0) / len(seeds)  # per run: the seeds share the work
@@ -173,6 +170,4 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
                     status[i] = "diverged"
             if all(s == "diverged" for s in status.values()):
                 break
-            for s in scheds:
-                s.step()
     return {seed: (logs[i], status[i]) for i, seed in enumerate(seeds)}

@@ -7,7 +7,8 @@ data streams, so its numbers do not depend on the others).
 Writes a Parquet log (exact and Monte-Carlo population loss, average mini-batch loss, per
 logged iteration and seed) and a Parquet table of the final weights (one row per neuron).
 
-    python scripts/train_sumrelu.py --d 20 --m 20 --seeds 10 --iterations 40000 \
+    python scripts/sumrelu_train.py --d 20 --m 20 --seeds 20 --lr-times-m 1 --batch-size 64 \
+        --iterations 40000 --log-every 1000 --mc-samples 10000 --threads 1 \
         --log-out log.parquet --weights-out weights.parquet
 """
 import argparse
@@ -19,15 +20,15 @@ from overparam.threads import set_threads
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--d", type=int, default=20)
+    p.add_argument("--d", type=int, required=True)
     p.add_argument("--m", type=int, required=True, help="student width")
-    p.add_argument("--seeds", type=int, default=10, help="runs: seeds 0 .. seeds-1")
-    p.add_argument("--lr-times-m", type=float, default=1.0, help="step size = this / m")
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--iterations", type=int, default=40_000)
-    p.add_argument("--log-every", type=int, default=1000)
-    p.add_argument("--mc-samples", type=int, default=10_000)
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--seeds", type=int, required=True, help="runs: seeds 0 .. seeds-1")
+    p.add_argument("--lr-times-m", type=float, required=True, help="step size = this / m")
+    p.add_argument("--batch-size", type=int, required=True)
+    p.add_argument("--iterations", type=int, required=True)
+    p.add_argument("--log-every", type=int, required=True)
+    p.add_argument("--mc-samples", type=int, required=True)
+    p.add_argument("--threads", type=int, required=True)
     p.add_argument("--log-out", required=True)
     p.add_argument("--weights-out", required=True)
     a = p.parse_args(argv)
@@ -42,12 +43,13 @@ def main(argv=None):
     write_atomic(run_frame(rows, params, prov), a.log_out)
     neurons, _ = describe(W)  # raw weights plus per-neuron facts; runs are described in the summary
     neurons = neurons[["run", "neuron", "w", "norm", "best_teacher", "best_cos", "worst_cos"]]
-    neurons["run"] = neurons["run"].map(dict(enumerate(range(a.seeds))))
+    # run i of the stack is seed i (seeds 0 .. seeds-1)
     write_atomic(run_frame(neurons.rename(columns={"run": "seed"}).to_dict("records"), params, prov),
                  a.weights_out)
     final = [r["exact_loss"] for r in rows if r["iteration"] == a.iterations]
+    # each row's seconds are its run's share of the stacked block, so their sum is the wall time
     print(f"m={a.m}: {a.seeds} runs, final exact loss min {min(final):.2e} max {max(final):.2e}, "
-          f"{sum(r['seconds'] for r in rows) * a.seeds:.1f} s of training")
+          f"{sum(r['seconds'] for r in rows):.1f} s of training (all runs together)")
 
 
 if __name__ == "__main__":

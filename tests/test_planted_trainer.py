@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
-from overparam.trainer import gradients, sgd_epoch, stack_epoch, torch_epoch, train
+from overparam.planted_trainer import gradients, sgd_epoch, stack_epoch, torch_epoch, train
 
 T = make_teacher(D=15, n=3, r0=5, seed=0)
 SMALL = dict(width=10, batch_size=10, samples_per_epoch=100, init_scale=0.5)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A single-node SLURM cluster on this machine, for testing the workflow's SLURM profile.
 #
-#   scripts/slurm_local_cluster.sh start  [STATE_DIR]   # default STATE_DIR: /tmp/overparam-slurm
-#   scripts/slurm_local_cluster.sh stop   [STATE_DIR]
-#   scripts/slurm_local_cluster.sh status [STATE_DIR]
+#   cluster/slurm_local_cluster.sh start  [STATE_DIR]   # default STATE_DIR: /tmp/overparam-slurm
+#   cluster/slurm_local_cluster.sh stop   [STATE_DIR]
+#   cluster/slurm_local_cluster.sh status [STATE_DIR]
 #
 # Needs root and Debian's packages (Debian 12):
 #   apt-get install munge slurmctld slurmd slurm-client slurmdbd mariadb-server
@@ -132,7 +132,7 @@ write_configs() {
     mem=$(sed -n 's/.* RealMemory=\([0-9]*\).*/\1/p' <<<"$node_line")
 
     cat >"$STATE/etc/slurm.conf" <<EOF
-# Written by scripts/slurm_local_cluster.sh for $STATE; removed by its stop.
+# Written by cluster/slurm_local_cluster.sh for $STATE; removed by its stop.
 ClusterName=$CLUSTER
 SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$PORT_BASE
@@ -175,7 +175,7 @@ PartitionName=$PARTITION Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 
     cat >"$STATE/etc/slurmdbd.conf" <<EOF
-# Written by scripts/slurm_local_cluster.sh for $STATE.
+# Written by cluster/slurm_local_cluster.sh for $STATE.
 AuthType=auth/munge
 DbdHost=localhost
 DbdAddr=127.0.0.1
@@ -207,7 +207,7 @@ start() {
     fi
     if [ -e "$ETC_CONF" ] || [ -L "$ETC_CONF" ]; then
         if [ -L "$ETC_CONF" ] && [[ $(readlink "$ETC_CONF") == */etc/slurm.conf ]] \
-            && grep -q '^# Written by scripts/slurm_local_cluster.sh' "$ETC_CONF" 2>/dev/null; then
+            && grep -q '^# Written by [a-z]*/slurm_local_cluster.sh' "$ETC_CONF" 2>/dev/null; then
             rm -f "$ETC_CONF"  # a link left by an earlier run of this script that was not stopped
         elif [ -L "$ETC_CONF" ] && [ ! -e "$ETC_CONF" ]; then
             rm -f "$ETC_CONF"  # a dangling link (its state directory is gone)

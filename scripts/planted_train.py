@@ -4,35 +4,37 @@ settings, and write one Parquet log per seed. The seeds train together (plain SG
 them), each with its own init and data stream: a seed's log is the same as when it runs alone.
 
 Example:
-    python scripts/train_planted.py --width 120 --lr 0.1 --batch-size 10 --epochs 20 \
-        --init-scale 0.1 --seeds 0 1 --out run0.parquet run1.parquet
+    python scripts/planted_train.py --D 150 --n 10 --r0 60 --teacher-seed 0 \
+        --samples-per-epoch 10000 --halve-every 50 --optimizer sgd --width 120 --lr 0.1 \
+        --batch-size 10 --epochs 20 --init-scale 0.1 --seeds 0 1 --threads 1 \
+        --out run0.parquet run1.parquet
 """
 import argparse
 
 from overparam.logs import provenance, run_frame, write_atomic
 from overparam.planted import make_teacher
 from overparam.threads import set_threads
-from overparam.trainer import OPTIMIZERS, train
+from overparam.planted_trainer import TORCH_OPTIMIZERS, train
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--D", type=int, default=150, help="input dimension")
-    p.add_argument("--n", type=int, default=10, help="output dimension")
-    p.add_argument("--r0", type=int, default=60, help="teacher width")
-    p.add_argument("--teacher-seed", type=int, default=0)
+    p.add_argument("--D", type=int, required=True, help="input dimension")
+    p.add_argument("--n", type=int, required=True, help="output dimension")
+    p.add_argument("--r0", type=int, required=True, help="teacher width")
+    p.add_argument("--teacher-seed", type=int, required=True)
     p.add_argument("--width", type=int, required=True, help="student width r")
     p.add_argument("--lr", type=float, required=True, help="initial learning rate eta")
-    p.add_argument("--batch-size", type=int, default=10)
-    p.add_argument("--epochs", type=int, default=20)
-    p.add_argument("--init-scale", type=float, default=1.0,
+    p.add_argument("--batch-size", type=int, required=True)
+    p.add_argument("--epochs", type=int, required=True)
+    p.add_argument("--init-scale", type=float, required=True,
                    help="student weight variance as a multiple of the teacher's")
-    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd")
-    p.add_argument("--seeds", type=int, nargs="+", default=[0],
+    p.add_argument("--optimizer", choices=["sgd", *sorted(TORCH_OPTIMIZERS)], required=True)
+    p.add_argument("--seeds", type=int, nargs="+", required=True,
                    help="seeds of the student init and data streams, one run each")
-    p.add_argument("--samples-per-epoch", type=int, default=10_000)
-    p.add_argument("--halve-every", type=int, default=50, help="epochs between halvings of eta")
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--samples-per-epoch", type=int, required=True)
+    p.add_argument("--halve-every", type=int, required=True, help="epochs between halvings of eta")
+    p.add_argument("--threads", type=int, required=True)
     p.add_argument("--out", nargs="+", required=True,
                    help="Parquet log of each seed, in the order of --seeds (its path is the run_id)")
     a = p.parse_args(argv)

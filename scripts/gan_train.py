@@ -4,8 +4,9 @@ Checkpoints every epoch to --checkpoint; started again after a kill, it resumes 
 with the same result as an uninterrupted run (on the CPU). The checkpoint is removed once the
 outputs are written.
 
-    python scripts/train_gan.py --data mnist.npz --regime original --lr-g 2e-4 --lr-d 2e-4 \
-        --batch-size 100 --epochs 20 --sample-epochs 1 5 10 20 --checkpoint ckpt.pt \
+    python scripts/gan_train.py --data mnist.npz --regime original --lr-g 2e-4 --lr-d 2e-4 \
+        --batch-size 100 --epochs 20 --epoch-samples 60000 --seed 0 --sample-epochs 1 5 10 20 \
+        --device auto --threads 1 --checkpoint ckpt.pt \
         --log-out log.parquet --samples-out samples.npz --generator-out generator.pt
 """
 import argparse
@@ -21,17 +22,17 @@ from overparam.threads import set_threads
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", required=True, help="file written by prepare_mnist.py")
+    p.add_argument("--data", required=True, help="file written by gan_data.py")
     p.add_argument("--regime", required=True, help="name only, for the log")
     p.add_argument("--lr-g", type=float, required=True)
     p.add_argument("--lr-d", type=float, required=True)
     p.add_argument("--batch-size", type=int, required=True)
     p.add_argument("--epochs", type=int, required=True)
-    p.add_argument("--epoch-samples", type=int, default=60_000, help="samples per epoch")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--sample-epochs", type=int, nargs="+", default=[1, 5, 10, 20])
-    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu or cuda")
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--epoch-samples", type=int, required=True, help="samples per epoch")
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--sample-epochs", type=int, nargs="+", required=True)
+    p.add_argument("--device", required=True, help="auto (CUDA when present), cpu or cuda")
+    p.add_argument("--threads", type=int, required=True)
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--log-out", required=True)
     p.add_argument("--samples-out", required=True)

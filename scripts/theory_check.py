@@ -19,17 +19,23 @@ from overparam.logs import provenance, write_atomic
 from overparam.plots import save
 from overparam.threads import set_threads
 
+# The options each check needs (the workflow passes them from config.yaml's theory section).
+NEEDS = {"v1b": ["lams", "steps"], "l4": ["lam", "figure"], "l51": ["figure"]}
+
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("check", choices=["v1a", "v1b", "v1c", "l4", "l51"])
-    p.add_argument("--lams", type=float, nargs="+", default=[0.0, 0.03, 0.1, 0.3], help="v1b")
+    p.add_argument("--lams", type=float, nargs="+", help="v1b: the weight decays")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1], help="v1b")
-    p.add_argument("--steps", type=int, default=3000, help="v1b: gradient steps")
-    p.add_argument("--lam", type=float, default=0.1, help="l4: the lambda of f")
+    p.add_argument("--steps", type=int, help="v1b: gradient steps")
+    p.add_argument("--lam", type=float, help="l4: the lambda of f")
     p.add_argument("--out", required=True, help="Parquet table")
     p.add_argument("--figure", help="l4, l51: PDF (with a PNG twin)")
     a = p.parse_args(argv)
+    missing = [f"--{k}" for k in NEEDS.get(a.check, []) if getattr(a, k) is None]
+    if missing:
+        p.error(f"{a.check} needs {' '.join(missing)}")
     set_threads(1)
 
     if a.check == "v1a":

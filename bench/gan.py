@@ -4,7 +4,7 @@ textbook loop (sigmoid + BCELoss, real and fake through D in two passes, a fresh
 generator pass for the G step, unfused Adam). Both are timed in this one process, alternating,
 so that their ratio holds on a shared machine.
 
-    python scripts/bench_gan.py --threads 1 --steps 20
+    python bench/gan.py --threads 1 --steps 20
 """
 import argparse
 import time

