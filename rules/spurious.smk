@@ -22,10 +22,12 @@ rule spurious_table:
         cells=spurious_cells(),
         check=spurious_cells(check=True),
         anchor=repo_path(SPURIOUS["anchor"]),
+        anchor_families=repo_path(SPURIOUS["anchor_families"]),
     output:
         table=report("results/spurious/spurious_table.csv", caption="../report/captions/spurious_table.rst", category="Spurious minima"),
         figure=report("figures/spurious_minima.pdf", caption="../report/captions/spurious_minima.rst", category="Spurious minima"),
         evidence=report("figures/spurious_evidence.pdf", caption="../report/captions/spurious_evidence.rst", category="Spurious minima"),
+        families=report("results/spurious/families.csv", caption="../report/captions/spurious_families.rst", category="Spurious minima"),
         check=report("results/spurious/check_table.csv", caption="../report/captions/spurious_check.rst", category="Spurious minima"),
     params:
         script=script("spurious_table.py"),
@@ -35,7 +37,7 @@ rule spurious_table:
     benchmark:
         "benchmarks/spurious/table.tsv"
     shell:
-        "python {params.script} --cells {input.cells} --check-cells {input.check} --anchor {input.anchor} --stuck-threshold {params.threshold} --table-out {output.table} --check-out {output.check} --figure-out {output.figure} --evidence-out {output.evidence} > {log} 2>&1"
+        "python {params.script} --cells {input.cells} --check-cells {input.check} --anchor {input.anchor} --anchor-families {input.anchor_families} --families-out {output.families} --stuck-threshold {params.threshold} --table-out {output.table} --check-out {output.check} --figure-out {output.figure} --evidence-out {output.evidence} > {log} 2>&1"
 
 
 rule spurious_numbers:

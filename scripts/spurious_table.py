@@ -1,8 +1,11 @@
 #!/usr/bin/env python
 """Our fraction of runs ending in a spurious minimum per cell (k, n), with its 95% Wilson
-interval and a two-sample test against the published count of Safran and Shamir (2018); the
-check of the early decision (the same seeds taken to the tolerance); and the figures."""
+interval and a two-sample test against the published count of Safran and Shamir (2018); our
+spurious end points by family (objective value) beside theirs; the check of the early decision
+(the same seeds taken to the tolerance); and the figures."""
 import argparse
+import math
+from functools import reduce
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,11 +35,46 @@ def two_sample_p(stuck, runs, their_fraction, their_runs):
     return fisher_exact([[stuck, runs - stuck], [theirs, their_runs - theirs]]).pvalue
 
 
-def table(cells: pd.DataFrame, anchor: pd.DataFrame, threshold: float) -> pd.DataFrame:
+FAMILY_ATOL = 1e-6  # end points of one family share their objective to ~1e-12 (gradient below 1.6e-10)
+REPLICATED = 0.01  # a common factor g of f family counts arises by chance with probability g^-f
+
+
+def families(cells: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
+    """Per cell and family of spurious end points (one objective value): our count beside theirs.
+    Families are matched by objective within FAMILY_ATOL; a family one side never reached has 0."""
+    ours = (cells[cells["stuck"]].assign(objective=lambda d: d["objective"].round(6))
+            .groupby(["k", "n", "objective"]).size().rename("ours").reset_index())
+    theirs = theirs.assign(objective=theirs["objective"].round(6)).rename(columns={"count": "theirs"})
+    out = ours.merge(theirs[["k", "n", "objective", "theirs"]], on=["k", "n", "objective"], how="outer")
+    # rounding can split one value across a boundary: merge families closer than the tolerance
+    out = out.sort_values(["k", "n", "objective"])
+    gap = out.groupby(["k", "n"])["objective"].diff().abs()
+    out["family"] = (gap.isna() | (gap > FAMILY_ATOL)).cumsum()
+    out = (out.groupby(["k", "n", "family"])
+           .agg(objective=("objective", "min"), ours=("ours", "sum"), theirs=("theirs", "sum")).reset_index())
+    return out.drop(columns="family").astype({"ours": int, "theirs": int})
+
+
+def replication(theirs: pd.DataFrame) -> pd.DataFrame:
+    """Per published cell: the greatest common factor g of their family counts and the chance
+    g^-f that f independent counts share it. A cell whose counts share a factor that chance
+    explains below REPLICATED looks like 1000/g runs repeated g times: its effective runs."""
+    rows = []
+    for (k, n), c in theirs.groupby(["k", "n"]):
+        g = reduce(math.gcd, c["count"].astype(int))
+        chance = float(g) ** -len(c) if g > 1 and len(c) > 1 else 1.0
+        rows.append(dict(k=k, n=n, their_families=len(c), their_gcd=g, their_gcd_chance=chance))
+    return pd.DataFrame(rows)
+
+
+def table(cells: pd.DataFrame, anchor: pd.DataFrame, threshold: float, theirs_by_family: pd.DataFrame,
+          fam: pd.DataFrame) -> pd.DataFrame:
     """Per cell: runs, spurious runs, our fraction with its 95% Wilson interval, how the runs
     stopped (tolerance, early decision, safety cap), restarts, steps, the largest rise of the
     objective, the cost; the published fraction beside ours, whether it lies in our interval,
-    and Fisher's exact p-value of the difference (raw and Benjamini-Hochberg adjusted)."""
+    Fisher's exact p-value of the difference (raw and Benjamini-Hochberg adjusted), and the same
+    with their runs counted as effective runs where their family counts look replicated; the
+    families of each cell (theirs, ours, theirs that we also found)."""
     cells = label(cells, threshold)
     by = cells.assign(
         at_tolerance=cells["stop"].eq("tolerance"), decided_below=cells["stop"].eq("below_level"),
@@ -61,12 +99,21 @@ def table(cells: pd.DataFrame, anchor: pd.DataFrame, threshold: float) -> pd.Dat
                 on=["k", "n"], how="left")
     inside = (t["their_fraction"] >= t["ci_low"]) & (t["their_fraction"] <= t["ci_high"])
     t["their_in_our_ci"] = inside.where(t["their_fraction"].notna())  # empty where they released nothing
-    t["fisher_p"] = [two_sample_p(*r) for r in t[["stuck", "runs", "their_fraction", "their_runs"]].to_numpy()]
-    has = t["fisher_p"].notna()
-    t["fisher_p_bh"] = np.nan
-    if has.any():
-        t.loc[has, "fisher_p_bh"] = false_discovery_control(t.loc[has, "fisher_p"].to_numpy())
-    return t
+    t = t.merge(replication(theirs_by_family), on=["k", "n"], how="left")
+    replicated = t["their_gcd_chance"] < REPLICATED
+    t["their_effective_runs"] = t["their_runs"].where(~replicated, t["their_runs"] / t["their_gcd"])
+    has = t["their_fraction"].notna()
+    for col, runs in (("fisher_p", "their_runs"), ("fisher_p_effective", "their_effective_runs")):
+        t[col] = [two_sample_p(*r) for r in t[["stuck", "runs", "their_fraction", runs]].to_numpy()]
+        t[f"{col}_bh"] = np.nan
+        if has.any():
+            t.loc[has, f"{col}_bh"] = false_discovery_control(t.loc[has, col].to_numpy())
+    per = fam.assign(both=(fam["ours"] > 0) & (fam["theirs"] > 0), major=fam["theirs"] >= 10,
+                     major_found=(fam["theirs"] >= 10) & (fam["ours"] > 0))
+    per = per.groupby(["k", "n"]).agg(our_families=("ours", lambda x: int((x > 0).sum())),
+                                      shared_families=("both", "sum"), their_major_families=("major", "sum"),
+                                      their_major_found=("major_found", "sum")).reset_index()
+    return t.merge(per, on=["k", "n"], how="left")
 
 
 def check_table(cells: pd.DataFrame, check: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -119,13 +166,13 @@ def flagged(t: pd.DataFrame, most: int = 4) -> pd.DataFrame:
     return out.sort_values("fisher_p").head(most)
 
 
-def evidence(cells: pd.DataFrame, t: pd.DataFrame, out: str):
+def evidence(cells: pd.DataFrame, t: pd.DataFrame, fam: pd.DataFrame, out: str):
     """Per flagged cell: the final objectives (histogram, log scale) and the steps each run took,
-    by how it stopped, with the published fraction's count beside ours."""
+    by how it stopped; and the spurious end points by family, our count beside theirs."""
     show = flagged(t)
     rows = max(len(show), 1)
-    fig, axes = plt.subplots(rows, 2, figsize=(10, 2.6 * rows), squeeze=False)
-    for (ax1, ax2), (_, r) in zip(axes, show.iterrows()):
+    fig, axes = plt.subplots(rows, 3, figsize=(14, 2.6 * rows), squeeze=False)
+    for (ax1, ax2, ax3), (_, r) in zip(axes, show.iterrows()):
         c = cells[(cells["k"] == r["k"]) & (cells["n"] == r["n"])]
         floor = 1e-16
         bins = np.logspace(-16, 1, 52)
@@ -146,6 +193,17 @@ def evidence(cells: pd.DataFrame, t: pd.DataFrame, out: str):
         ax2.set_title(f"largest 2 pi-scaled gradient at a spurious end point: {r['max_spurious_grad_norm']:.2g}",
                       fontsize=8)
         ax1.legend(fontsize=7)
+        f = fam[(fam["k"] == r["k"]) & (fam["n"] == r["n"])].sort_values("objective")
+        x = np.arange(len(f))
+        ax3.bar(x - 0.2, f["ours"] / r["runs"], 0.4, label=f"ours ({int(r['runs'])} runs)")
+        ax3.bar(x + 0.2, f["theirs"] / r["their_runs"], 0.4, color="tab:red", label="Safran and Shamir")
+        ax3.set_xticks(x, [f"{v:.4f}" for v in f["objective"]], rotation=60, fontsize=6)
+        ax3.set_xlabel("family (objective at the end point)")
+        ax3.set_ylabel("fraction of runs")
+        g = int(r["their_gcd"]) if pd.notna(r["their_gcd"]) else 1
+        ax3.set_title(f"their family counts {sorted(f['theirs'][f['theirs'] > 0].tolist(), reverse=True)[:6]}"
+                      + (f": all multiples of {g}" if g > 1 else ""), fontsize=8)
+        ax3.legend(fontsize=7)
     fig.tight_layout()
     save(fig, out)
 
@@ -155,6 +213,8 @@ def main(argv=None):
     p.add_argument("--cells", nargs="+", required=True, help="Parquet files written by spurious_cell.py")
     p.add_argument("--check-cells", nargs="*", default=[], help="the same, for the check runs (no early decision)")
     p.add_argument("--anchor", required=True, help="CSV of the published fractions")
+    p.add_argument("--anchor-families", required=True, help="CSV of the published end points by family")
+    p.add_argument("--families-out", required=True)
     p.add_argument("--stuck-threshold", type=float, required=True, help="spurious: final objective at least this")
     p.add_argument("--table-out", required=True)
     p.add_argument("--check-out", required=True)
@@ -162,14 +222,17 @@ def main(argv=None):
     p.add_argument("--evidence-out", required=True)
     a = p.parse_args(argv)
     cells = read_runs(a.cells)
-    t = table(cells, pd.read_csv(a.anchor, comment="#"), a.stuck_threshold)
+    theirs = pd.read_csv(a.anchor_families, comment="#")
+    fam = families(label(cells, a.stuck_threshold), theirs)
+    t = table(cells, pd.read_csv(a.anchor, comment="#"), a.stuck_threshold, theirs, fam)
     chk = check_table(cells, read_runs(a.check_cells) if a.check_cells else pd.DataFrame(), a.stuck_threshold)
     write_atomic(t, a.table_out)
+    write_atomic(fam, a.families_out)
     write_atomic(chk, a.check_out)
     figure(t, a.figure_out)
-    evidence(label(cells, a.stuck_threshold), t, a.evidence_out)
+    evidence(label(cells, a.stuck_threshold), t, fam, a.evidence_out)
     print(t[["k", "n", "runs", "stuck", "fraction", "ci_low", "ci_high", "decided_below", "at_cap", "max_steps",
-             "their_fraction", "fisher_p"]].to_string(index=False))
+             "their_fraction", "fisher_p", "their_gcd", "fisher_p_effective"]].to_string(index=False))
     print(chk.to_string(index=False))
 
 

@@ -89,7 +89,11 @@ def spurious_inputs():
         fraction=[0.125, 0.0, 0.375, 0.0], ci_low=[0.02, 0.0, 0.14, 0.0], ci_high=[0.47, 0.32, 0.69, 0.32],
         their_runs=[1000.0, np.nan, 1000.0, 1000.0], their_fraction=[0.1, np.nan, 0.4, 0.01],
         their_in_our_ci=[True, np.nan, True, True], fisher_p=[0.6, np.nan, 0.8, 1.0],
-        fisher_p_bh=[1.0, np.nan, 1.0, 1.0]))
+        fisher_p_bh=[1.0, np.nan, 1.0, 1.0], their_families=[1, np.nan, 2, 1], their_gcd=[100, np.nan, 1, 10],
+        their_gcd_chance=[1.0, np.nan, 1.0, 1.0], their_effective_runs=[1000.0, np.nan, 1000.0, 1000.0],
+        fisher_p_effective=[0.6, np.nan, 0.8, 1.0], fisher_p_effective_bh=[1.0, np.nan, 1.0, 1.0],
+        our_families=[1, 0, 2, 0], shared_families=[1, 0, 2, 0], their_major_families=[1, 0, 2, 0],
+        their_major_found=[1, 0, 2, 0]))
     check = pd.DataFrame(dict(k=[3, 3], n=[3, 4], runs=4, agree=4, stuck=[1, 0], decided_below_in_grid=[3, 4],
                               at_tolerance=4, median_steps=[2000, 400000], max_steps=[3000, 900000],
                               max_rise=[1e-14, 2e-14], max_final_of_early=[1e-14, 3e-15], cell_seconds=3.0))

@@ -237,6 +237,7 @@ SPURIOUS = {
     "check_disagrees": spurious_with("check", agree=[4, 3]),
     "outside": spurious_with(their_in_our_ci=[True, np.nan, False, True]),
     "significant": spurious_with(fisher_p_bh=[1.0, np.nan, 0.01, 1.0]),
+    "family_missed": spurious_with(their_major_found=[1, 0, 1, 0]),
 }
 
 

@@ -97,7 +97,9 @@ def test_table_puts_theirs_beside_ours_with_a_two_sample_test():
     cells = pd.concat([cells_frame(8, 8, [0.1, 1e-4, 1e-4, 1e-4], ["tolerance"] + ["below_level"] * 3),
                        cells_frame(9, 10, [1e-12] * 3 + [0.2], ["tolerance"] * 3 + ["cap"])])
     anchor = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018.csv", comment="#")
-    t = mod.table(cells, anchor, threshold=1e-3).set_index(["k", "n"])
+    theirs = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018_families.csv", comment="#")
+    fam = mod.families(mod.label(cells, 1e-3), theirs)
+    t = mod.table(cells, anchor, threshold=1e-3, theirs_by_family=theirs, fam=fam).set_index(["k", "n"])
     assert t.loc[(8, 8), "fraction"] == 0.25 and t.loc[(8, 8), "their_fraction"] == 0.126
     assert t.loc[(8, 8), "their_in_our_ci"] == True  # noqa: E712
     assert t.loc[(8, 8), "decided_below"] == 3 and 0 < t.loc[(8, 8), "fisher_p"] <= 1
@@ -121,3 +123,25 @@ def test_check_table_compares_labels_seed_by_seed():
     assert c["max_final_of_early"] == 1e-14
     check.loc[1, "objective"] = 0.05  # a run decided early that would have ended spurious
     assert mod.check_table(grid, check, 1e-3).iloc[0]["agree"] == 1
+
+
+def test_families_are_matched_by_objective_and_replicated_counts_are_found():
+    mod = load_script("spurious_table")
+    theirs = pd.DataFrame({"k": [8, 8, 9, 9], "n": [8, 8, 9, 9], "objective": [0.0215, 0.04, 0.02, 0.03],
+                           "count": [120, 30, 101, 7]})
+    cells = mod.label(cells_frame(8, 8, [0.0215 + 1e-9, 0.0215, 0.05, 1e-5], ["tolerance"] * 3 + ["below_level"]), 1e-3)
+    fam = mod.families(cells, theirs).set_index(["k", "n", "objective"])
+    assert fam.loc[(8, 8, 0.0215), "ours"] == 2 and fam.loc[(8, 8, 0.0215), "theirs"] == 120
+    assert fam.loc[(8, 8, 0.05), "theirs"] == 0 and fam.loc[(8, 8, 0.04), "ours"] == 0
+    rep = mod.replication(theirs).set_index(["k", "n"])
+    assert rep.loc[(8, 8), "their_gcd"] == 30 and rep.loc[(8, 8), "their_gcd_chance"] == 30.0 ** -2
+    assert rep.loc[(9, 9), "their_gcd"] == 1 and rep.loc[(9, 9), "their_gcd_chance"] == 1.0
+
+
+def test_the_released_families_add_up_to_the_published_counts():
+    theirs = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018_families.csv", comment="#")
+    anchor = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018.csv", comment="#")
+    both = theirs.groupby(["k", "n"])["count"].sum().rename("families").reset_index().merge(anchor, on=["k", "n"])
+    assert len(both) == anchor["spurious_fraction"].notna().sum()
+    assert (both["families"] == (both["spurious_fraction"] * both["runs"]).round()).all()
+    assert (theirs["grad2pi"] <= 1e-9 * (1 + 1e-3)).all()  # their end points meet their tolerance
