@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from conftest import ROOT
-from overparam.spurious import BELOW_LEVEL, CAP, TOLERANCE, acos, cell, grad_and_objective, kernel_sum
+from overparam.spurious import BELOW_LEVEL, CAP, TOLERANCE, acos, cell, grad_and_objective, kernel_sum, workspace
 from overparam.sumrelu import init_students, population_grad, population_loss
 
 V = np.eye(6)
@@ -38,10 +38,28 @@ def test_step_matches_the_torch_closed_form():
     f = 0.5 * population_loss(W, Vt)
     for s in range(4):
         G = np.empty((7, 6))
-        fo, gmax = grad_and_objective(W[s].numpy(), V, kernel_sum(V, V), G)
+        Ws = W[s].numpy()
+        fo, gmax = grad_and_objective(Ws, V, kernel_sum(V, V), G, workspace(Ws, V))
         assert abs(fo - float(f[s])) < 1e-12
         assert np.abs(G - g[s].numpy()).max() < 1e-12
         assert gmax == pytest.approx(float(g[s].norm(dim=-1).max()), rel=1e-12)
+        # the general path (V not the identity) on the same teacher, its units in reverse order
+        Vg = V[::-1].copy()
+        assert not workspace(Ws, Vg)[0] and workspace(Ws, V)[0]
+        G2 = np.empty_like(G)
+        fo2, _ = grad_and_objective(Ws, Vg, kernel_sum(Vg, Vg), G2, workspace(Ws, Vg))
+        assert abs(fo2 - fo) < 1e-12 and np.abs(G2 - G).max() < 1e-12
+
+
+def test_a_general_teacher_matches_the_torch_closed_form():
+    rng = np.random.default_rng(3)
+    Vr = rng.standard_normal((4, 5))
+    W = rng.standard_normal((6, 5))
+    Vt, Wt = torch.from_numpy(Vr), torch.from_numpy(W)[None]
+    G = np.empty_like(W)
+    fo, _ = grad_and_objective(W, Vr, kernel_sum(Vr, Vr), G, workspace(W, Vr))
+    assert abs(fo - 0.5 * float(population_loss(Wt, Vt)[0])) < 1e-12
+    assert np.abs(G - math.pi * population_grad(Wt, Vt)[0].numpy()).max() < 1e-12
 
 
 def test_a_run_started_at_the_global_minimum_stops_after_one_step():

@@ -87,18 +87,34 @@ def kernel_sum(A, B):
 
 
 @numba.njit(cache=True)
-def grad_and_objective(W, V, vv, G):
+def workspace(W, V):
+    """The arrays one step needs, allocated once per run: |v_i|, |w_j|, u_j, the (n, n) and
+    (n, p) angle matrices, Q V, the coefficients s_j; and whether V is the identity (then
+    U V^T = U and Q V = Q exactly, and the two products are skipped)."""
+    n, d = W.shape
+    p = V.shape[0]
+    identity = p == d
+    for i in range(p):
+        for c in range(d):
+            if V[i, c] != (1.0 if i == c else 0.0):
+                identity = False
+    nv = np.sqrt(np.sum(V * V, axis=1))
+    return (identity, nv, np.empty(n), np.empty_like(W), np.empty((n, n)), np.empty((n, p)),
+            np.empty((n, d)), np.empty(n))
+
+
+@numba.njit(cache=True)
+def grad_and_objective(W, V, vv, G, work):
     """Fill G with 2 pi grad F at W (n, d) for teacher rows V (p, d), where vv = kernel_sum(V, V)
-    (constant over a run); return (F, max_j |G_j|).
+    (constant over a run) and work = workspace(W, V); return (F, max_j |G_j|).
 
     For unit vectors at angle t, E relu(a.x) relu(b.x) = |a||b| (sin t + (pi - t) cos t) / 2 pi,
     and its gradient in b is (|a| sin t b/|b| + (pi - t) a) / 2 pi, so
     G_j = sum_l [|w_l| sin t_lj u_j + (pi - t_lj) w_l] - sum_i [|v_i| sin t_ij u_j + (pi - t_ij) v_i]
-    (findMinimum.m's gWW - gWV), computed as P W - Q V + s u with two small products."""
+    (findMinimum.m's gWW - gWV), computed as P W - Q V + s u with small products."""
+    identity, nv, nw, U, P, Q, QV, s = work
     n, d = W.shape
     p = V.shape[0]
-    nw = np.empty(n)
-    U = np.empty_like(W)
     for j in range(n):
         a = 0.0
         for c in range(d):
@@ -106,15 +122,12 @@ def grad_and_objective(W, V, vv, G):
         nw[j] = math.sqrt(a)
         for c in range(d):
             U[j, c] = W[j, c] / nw[j]
-    nv = np.empty(p)
-    for i in range(p):
-        a = 0.0
-        for c in range(d):
-            a += V[i, c] * V[i, c]
-        nv[i] = math.sqrt(a)
-    P = np.dot(U, U.T)  # cosines, overwritten by pi - t
-    Q = np.dot(U, V.T)  # divided by |v_i| below
-    s = np.zeros(n)  # the coefficient of u_j
+    np.dot(U, U.T, P)  # cosines, overwritten by pi - t
+    if identity:
+        Q[:, :] = U
+    else:
+        np.dot(U, V.T, Q)  # divided by |v_i| below
+    s[:] = 0.0  # the coefficient of u_j
     ww = 0.0
     for j in range(n):
         for l in range(j + 1):  # symmetric: one arccos per pair
@@ -136,7 +149,10 @@ def grad_and_objective(W, V, vv, G):
             vw += nv[i] * nw[j] * k
             s[j] -= nv[i] * sn
     np.dot(P, W, G)
-    QV = np.dot(Q, V)
+    if identity:
+        QV[:, :] = Q
+    else:
+        np.dot(Q, V, QV)
     gmax = 0.0
     for j in range(n):
         a = 0.0
@@ -158,6 +174,7 @@ def descend(W0, V, lr, tol, level, restart_above, cap):
     W = W0.copy()
     G = np.empty_like(W)
     vv = kernel_sum(V, V)
+    work = workspace(W, V)
     step = lr / (2.0 * math.pi)
     steps = 0
     restarts = 0
@@ -166,7 +183,7 @@ def descend(W0, V, lr, tol, level, restart_above, cap):
     stop = CAP
     gnorm = np.inf
     while steps < cap:
-        f, gnorm = grad_and_objective(W, V, vv, G)
+        f, gnorm = grad_and_objective(W, V, vv, G, work)
         rise = f - prev
         if rise > max_rise:
             max_rise = rise
@@ -187,7 +204,7 @@ def descend(W0, V, lr, tol, level, restart_above, cap):
             restarts += 1
             prev = np.inf
             max_rise = 0.0
-    f, g_end = grad_and_objective(W, V, vv, G)
+    f, g_end = grad_and_objective(W, V, vv, G, work)
     return W, steps, gnorm, f, g_end, stop, restarts, max_rise, step * 2.0 * math.pi
 
 
