@@ -71,7 +71,7 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
         ("SpuriousRestarted", fmt(int(t["restarted"].sum()))),
         ("SpuriousMaxSteps", fmt(t["max_steps_at_tolerance"].max())),
         ("SpuriousMedianSteps", fmt(t["median_steps"].median())),
-        ("SpuriousCpuHours", fmt((t["cell_seconds"] * t["threads"]).sum() / 3600, 2)),
+        ("SpuriousCpuMinutes", fmt((t["cell_seconds"] * t["threads"]).sum() / 60, 2)),
         ("SpuriousUsPerStep", fmt((t["cell_seconds"] * t["threads"]).sum() / t["run_steps_total"].sum() * 1e6, 2)),
         ("SpuriousCommit", commits(cells["prov_git_commit"])),
     ]
@@ -155,8 +155,9 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             f"Their fraction lies inside our 95\\% interval in every one of the {fmt(len(cmp))} cells they released.",
             f"Their fraction lies inside our 95\\% interval in {fmt(int(inside.sum()))} of the {fmt(len(cmp))} cells "
             f"they released and outside in {cell_list(outside)}. Their fraction is itself an estimate from "
-            f"{fmt(cmp['their_runs'].max())} runs, so even with the same probability a cell falls outside our "
-            f"interval about one time in six: {fmt(expected_outside(cmp), 2)} cells are expected outside."))
+            f"{fmt(cmp['their_runs'].max())} runs, so even were the probabilities the same, a cell would fall outside "
+            f"our interval now and then: {fmt(expected_outside(cmp), 2)} of the {fmt(len(cmp))} cells are expected "
+            "outside by chance."))
     n.add(c("SpuriousAgreeClaim", f"no cell differs from theirs at level {ALPHA:g} by Fisher's exact test, "
             "Benjamini-Hochberg adjusted over the compared cells", len(significant) == 0,
             {"significant": plain(significant), "smallest_adjusted_p": float(cmp["fisher_p_bh"].min()) if len(cmp) else "none"},
@@ -165,7 +166,8 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             f"\\(p\\) {fmt(cmp['fisher_p_bh'].min(), 2)})"
             + (": the cells outside our interval are within the sampling error of two estimates." if len(outside) else "."),
             f"Fisher's exact test of our count against theirs, adjusted for the {fmt(len(cmp))} cells "
-            f"(Benjamini-Hochberg), finds {fmt(len(significant))} cells that differ at level {fmt(ALPHA)}: "
+            f"(Benjamini-Hochberg), finds {fmt(len(significant))} "
+            f"{'cell that differs' if len(significant) == 1 else 'cells that differ'} at level {fmt(ALPHA)}: "
             f"{cell_list(significant)} (Figure~\\ref{{fig:spurious-evidence}})."))
 
     major = int(cmp["their_major_families"].sum())
@@ -186,8 +188,8 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
     rep_text = "; ".join(
         f"at \\((k,n)=({int(r['k'])},{int(r['n'])})\\) every one of their {int(r['their_families'])} family counts "
         f"is a multiple of {int(r['their_gcd'])}, which independent runs give with probability "
-        f"{fmt(r['their_gcd_chance'], 2)}: it is what {fmt(r['their_effective_runs'])} runs copied "
-        f"{int(r['their_gcd'])} times give. Counted as {fmt(round(r['their_fraction'] * r['their_effective_runs']))} "
+        f"{fmt(r['their_gcd_chance'], 2)}, and which {fmt(r['their_effective_runs'])} runs copied "
+        f"{int(r['their_gcd'])} times would give. Counted as {fmt(round(r['their_fraction'] * r['their_effective_runs']))} "
         f"of {fmt(r['their_effective_runs'])} runs, their cell differs from ours with \\(p={fmt(r['fisher_p_effective'], 2)}\\)"
         for _, r in rep.iterrows())
     n.add(c("SpuriousReplicatedClaim", "every cell that differs significantly has published family counts sharing a "
