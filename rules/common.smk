@@ -173,7 +173,9 @@ def sumrelu_runs(name, ms=None):
     )
 
 
+# Spurious minima (rules/spurious.smk)
 SPURIOUS = config["spurious"]
+# One job runs every run of one cell (k, n); below=0 names the check cells (no early decision).
 SPURIOUS_CELL = "results/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/below={below}/cap={cap}/cell.parquet"
 
 

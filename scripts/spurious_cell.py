@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from overparam.logs import provenance, run_frame, write_atomic
 from overparam.spurious import STOP_NAMES, cell
@@ -36,6 +37,7 @@ def main(argv=None):
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
 
+    threadpool_limits(1)  # parallel over runs (--threads); the 20 x 20 products gain nothing from BLAS threads
     W0 = init_students(a.k, a.n, range(a.runs)).numpy()
     cell(W0[:1], np.eye(a.k), lr=a.lr, tol=a.tol, level=a.decide_below, cap=1,
          restart_above=a.restart_above)  # compile (or load the compiled step) outside the timing

@@ -92,7 +92,6 @@ def table(cells: pd.DataFrame, anchor: pd.DataFrame, threshold: float, theirs_by
                cell_seconds=("cell_seconds", "first"), run_steps_total=("run_steps_total", "first"),
                threads=("prov_threads", "first")).reset_index()
     t["stuck_threshold"] = threshold
-    t["us_per_run_step"] = t["cell_seconds"] * t["threads"] / t["run_steps_total"] * 1e6
     t["fraction"] = t["stuck"] / t["runs"]
     t["ci_low"], t["ci_high"] = wilson(t["stuck"], t["runs"])
     t = t.merge(anchor.rename(columns={"runs": "their_runs", "spurious_fraction": "their_fraction"}),
