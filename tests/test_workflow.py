@@ -38,6 +38,9 @@ def write_config(tmp_path, edit):
     (lambda c: c["theory"].update(v1b_lams=[0.0, 0.0, 0.3]), "v1b_lams"),
     (lambda c: c["gan"].update(sample_epochs=[1, 1]), "sample_epochs"),
     (lambda c: c["gan"].update(sample_epochs=[1, 9]), "gan.sample_epochs has epochs [9]"),
+    (lambda c: c["spurious"].update(decide_below=0.01), "spurious.decide_below=0.01"),
+    (lambda c: c["spurious"]["check"].update(runs=99), "spurious.check.runs=99"),
+    (lambda c: c["spurious"].update(safety_cap=0), "safety_cap"),
 ])
 def test_bad_config_is_rejected_before_any_job(tmp_path, run_snakemake, edit, key):
     bad = write_config(tmp_path, edit)
