@@ -1,8 +1,11 @@
 #!/usr/bin/env python
 """Cost of the sum-of-ReLUs sweep: one SGD iteration per width m with all seeds stacked (one
-thread), the estimated wall time of the sweep on a given number of cores, and, where the
-workflow has run, the wall and CPU time its jobs actually took (Snakemake's benchmark files).
-The last line printed is JSON.
+thread) beside its floor, the estimated wall time of the sweep on a given number of cores, and,
+where the workflow has run, the wall and CPU time its jobs actually took (Snakemake's benchmark
+files). The floor of an iteration is what no implementation can skip: drawing its fresh
+Gaussian inputs (seeds x batch x d, at this machine's measured torch.randn rate) and its two
+products, X W^T and M^T X (4 x seeds x batch x m x d flops, at the measured single-thread
+float32 GEMM rate). The last line printed is JSON.
 
     python bench/sumrelu.py                  # widths, seeds, batch, iterations from config.yaml
 """
@@ -21,16 +24,36 @@ from overparam.threads import set_threads
 
 
 def iteration_seconds(d, m, seeds, batch_size, lr, repeats=200):
+    """One SGD iteration as overparam.sumrelu.sgd runs it, fresh inputs and labels included
+    (each seed's block drawn from its own generator, then the stacked steps)."""
     W = init_students(d, m, range(seeds)).float().numpy()
-    X = torch.randn(repeats, seeds, batch_size, d).numpy()
-    Y = np.maximum(X, 0).sum(-1)
-    minibatch_grad(W, X[0], Y[0])  # warm-up
+    gens = [torch.Generator().manual_seed(s) for s in range(seeds)]
+    x0 = torch.randn(seeds, batch_size, d).numpy()
+    minibatch_grad(W, x0, np.maximum(x0, 0).sum(-1))  # warm-up
     t0 = time.perf_counter()
+    X = torch.stack([torch.randn(repeats, batch_size, d, generator=g) for g in gens], 1).numpy()
+    Y = np.maximum(X, 0).sum(-1)
     for x, y in zip(X, Y):
         _, G = minibatch_grad(W, x, y)
         G *= lr
         W -= G
     return (time.perf_counter() - t0) / repeats
+
+
+def rates():
+    """Single-thread float32 GEMM rate (FLOP/s) and torch.randn's time per float32 normal."""
+    a = torch.randn(1024, 1024)
+    a @ a
+    t0 = time.perf_counter()
+    for _ in range(5):
+        a @ a
+    gemm = 5 * 2 * 1024**3 / (time.perf_counter() - t0)
+    g = torch.Generator().manual_seed(0)
+    torch.randn(1_000_000, generator=g)
+    t0 = time.perf_counter()
+    for _ in range(5):
+        torch.randn(1_000_000, generator=g)
+    return gemm, (time.perf_counter() - t0) / 5e6
 
 
 def main(argv=None):
@@ -40,12 +63,16 @@ def main(argv=None):
     a = p.parse_args(argv)
     set_threads(1)
     c = yaml.safe_load(open(a.config))["sumrelu"]
+    gemm, normal = rates()
     rows = []
     for m in c["ms"]:
         s = iteration_seconds(c["d"], m, c["seeds"], c["batch_size"], c["lr_times_m"] / m)
-        rows.append(dict(m=m, seeds=c["seeds"], ms_per_iteration=s * 1e3, job_seconds=s * c["iterations"]))
-        print(f"m={m:4d}: {s * 1e3:.2f} ms per iteration of {c['seeds']} seeds -> "
-              f"{s * c['iterations']:.0f} s for {c['iterations']:,} iterations")
+        samples = c["seeds"] * c["batch_size"] * c["d"]
+        floor = samples * normal + 4 * samples * m / gemm
+        rows.append(dict(m=m, seeds=c["seeds"], ms_per_iteration=s * 1e3, floor_ms=floor * 1e3, ratio=s / floor,
+                         job_seconds=s * c["iterations"]))
+        print(f"m={m:4d}: {s * 1e3:.2f} ms per iteration of {c['seeds']} seeds (floor {floor * 1e3:.2f} ms, "
+              f"ratio {s / floor:.1f}) -> {s * c['iterations']:.0f} s for {c['iterations']:,} iterations")
     total = sum(r["job_seconds"] for r in rows)
     longest = max(r["job_seconds"] for r in rows)
     estimate = max(total / a.cores, longest)  # jobs are independent; the longest bounds below
@@ -56,7 +83,7 @@ def main(argv=None):
         b = pd.concat([pd.read_csv(f, sep="\t") for f in files])
         measured = dict(jobs=len(files), job_wall_s_sum=float(b["s"].sum()), cpu_s_sum=float(b["cpu_time"].sum()))
         print(f"measured by the workflow: {len(files)} jobs, {measured['cpu_s_sum']:.0f} s of CPU")
-    print(json.dumps(dict(widths=rows, sgd_cpu_s=total, estimated_wall_s=estimate, cores=a.cores,
+    print(json.dumps(dict(gemm_gflops=gemm / 1e9, randn_ns=normal * 1e9, widths=rows, sgd_cpu_s=total, estimated_wall_s=estimate, cores=a.cores,
                           measured=measured)))
 
 
