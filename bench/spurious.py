@@ -3,7 +3,8 @@
 floor. The step (overparam.spurious.descend, one run, one thread) is timed over --steps steps;
 its floor is its arithmetic at this machine's measured single-thread rates: the arccosines
 (n(n+1)/2 + n k per step) at the fastest library arccos measured on a long array (NumPy or
-torch), plus the products (U U^T, U V^T, P W, Q V, norms) at the measured float64 GEMM rate.
+torch), plus the products U U^T and P W, the norms and the update at the measured float64 GEMM
+rate (with V = I the step skips U V^T and Q V, and so does the floor).
 For reference, the torch closed form of the sum-of-ReLUs study on 200 stacked runs. The last
 line printed is JSON.
 
@@ -42,10 +43,10 @@ def rates():
 
 
 def step_work(n, k):
-    """(arccosines, floating-point operations) of one step with n units and teacher I_k (d = k)."""
-    p = d = k
-    acos = n * (n + 1) // 2 + n * p
-    flops = 2 * n * n * d + 2 * n * p * d + 2 * n * n * d + 2 * n * p * d + 8 * n * d
+    """(arccosines, floating-point operations) of one step with n units and teacher I_k (d = k):
+    U U^T and P W (2 n^2 d each), the norms, the unit vectors and the update (about 8 n d)."""
+    acos = n * (n + 1) // 2 + n * k
+    flops = 4 * n * n * k + 8 * n * k
     return acos, flops
 
 

@@ -41,18 +41,16 @@ REPLICATED = 0.01  # a common factor g of f family counts arises by chance with 
 
 def families(cells: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
     """Per cell and family of spurious end points (one objective value): our count beside theirs.
-    Families are matched by objective within FAMILY_ATOL; a family one side never reached has 0."""
-    ours = (cells[cells["stuck"]].assign(objective=lambda d: d["objective"].round(6))
-            .groupby(["k", "n", "objective"]).size().rename("ours").reset_index())
-    theirs = theirs.assign(objective=theirs["objective"].round(6)).rename(columns={"count": "theirs"})
-    out = ours.merge(theirs[["k", "n", "objective", "theirs"]], on=["k", "n", "objective"], how="outer")
-    # rounding can split one value across a boundary: merge families closer than the tolerance
-    out = out.sort_values(["k", "n", "objective"])
-    gap = out.groupby(["k", "n"])["objective"].diff().abs()
-    out["family"] = (gap.isna() | (gap > FAMILY_ATOL)).cumsum()
-    out = (out.groupby(["k", "n", "family"])
-           .agg(objective=("objective", "min"), ours=("ours", "sum"), theirs=("theirs", "sum")).reset_index())
-    return out.drop(columns="family").astype({"ours": int, "theirs": int})
+    Our spurious runs and their families, sorted by objective, form one family wherever
+    neighbours lie within FAMILY_ATOL; a family one side never reached has 0."""
+    both = pd.concat([cells.loc[cells["stuck"], ["k", "n", "objective"]].assign(ours=1, theirs=0),
+                      theirs[["k", "n", "objective"]].assign(ours=0, theirs=theirs["count"])])
+    both = both.sort_values(["k", "n", "objective"])
+    gap = both.groupby(["k", "n"])["objective"].diff()
+    both["family"] = (gap.isna() | (gap > FAMILY_ATOL)).cumsum()
+    return (both.groupby(["k", "n", "family"])
+            .agg(objective=("objective", "min"), ours=("ours", "sum"), theirs=("theirs", "sum"))
+            .reset_index().drop(columns="family"))
 
 
 def replication(theirs: pd.DataFrame) -> pd.DataFrame:
@@ -69,13 +67,12 @@ def replication(theirs: pd.DataFrame) -> pd.DataFrame:
 
 def table(cells: pd.DataFrame, anchor: pd.DataFrame, threshold: float, theirs_by_family: pd.DataFrame,
           fam: pd.DataFrame) -> pd.DataFrame:
-    """Per cell: runs, spurious runs, our fraction with its 95% Wilson interval, how the runs
+    """Per cell of the labelled runs (`label`): runs, spurious runs, our fraction with its 95% Wilson interval, how the runs
     stopped (tolerance, early decision, safety cap), restarts, steps, the largest rise of the
     objective, the cost; the published fraction beside ours, whether it lies in our interval,
     Fisher's exact p-value of the difference (raw and Benjamini-Hochberg adjusted), and the same
     with their runs counted as effective runs where their family counts look replicated; the
     families of each cell (theirs, ours, theirs that we also found)."""
-    cells = label(cells, threshold)
     by = cells.assign(
         at_tolerance=cells["stop"].eq("tolerance"), decided_below=cells["stop"].eq("below_level"),
         at_cap=cells["stop"].eq("cap"), restarted=cells["restarts"].gt(0),
@@ -117,12 +114,12 @@ def table(cells: pd.DataFrame, anchor: pd.DataFrame, threshold: float, theirs_by
 
 def check_table(cells: pd.DataFrame, check: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """Per check cell: its seeds, taken to the tolerance with no early decision, against the same
-    seeds of the grid: labels that agree, runs the grid decided early, steps to the tolerance,
+    seeds of the grid (labelled runs, `label`): labels that agree, runs the grid decided early, steps to the tolerance,
     the largest rise of the objective and the largest final objective of the runs the grid
     decided early (below decide_below by the rule; this says where they really end)."""
     if check.empty:
         return pd.DataFrame(columns=["k", "n", "runs", "agree", "decided_below_in_grid"])
-    both = label(check, threshold).merge(label(cells, threshold)[["k", "n", "seed", "stuck", "stop"]],
+    both = label(check, threshold).merge(cells[["k", "n", "seed", "stuck", "stop"]],
                                          on=["k", "n", "seed"], suffixes=("", "_grid"))
     both["agree"] = both["stuck"] == both["stuck_grid"]
     both["early"] = both["stop_grid"].eq("below_level")
@@ -220,16 +217,16 @@ def main(argv=None):
     p.add_argument("--figure-out", required=True)
     p.add_argument("--evidence-out", required=True)
     a = p.parse_args(argv)
-    cells = read_runs(a.cells)
+    cells = label(read_runs(a.cells), a.stuck_threshold)
     theirs = pd.read_csv(a.anchor_families, comment="#")
-    fam = families(label(cells, a.stuck_threshold), theirs)
+    fam = families(cells, theirs)
     t = table(cells, pd.read_csv(a.anchor, comment="#"), a.stuck_threshold, theirs, fam)
     chk = check_table(cells, read_runs(a.check_cells) if a.check_cells else pd.DataFrame(), a.stuck_threshold)
     write_atomic(t, a.table_out)
     write_atomic(fam, a.families_out)
     write_atomic(chk, a.check_out)
     figure(t, a.figure_out)
-    evidence(label(cells, a.stuck_threshold), t, fam, a.evidence_out)
+    evidence(cells, t, fam, a.evidence_out)
     print(t[["k", "n", "runs", "stuck", "fraction", "ci_low", "ci_high", "decided_below", "at_cap", "max_steps",
              "their_fraction", "fisher_p", "their_gcd", "fisher_p_effective"]].to_string(index=False))
     print(chk.to_string(index=False))

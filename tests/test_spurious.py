@@ -116,7 +116,8 @@ def test_table_puts_theirs_beside_ours_with_a_two_sample_test():
                        cells_frame(9, 10, [1e-12] * 3 + [0.2], ["tolerance"] * 3 + ["cap"])])
     anchor = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018.csv", comment="#")
     theirs = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018_families.csv", comment="#")
-    fam = mod.families(mod.label(cells, 1e-3), theirs)
+    cells = mod.label(cells, 1e-3)
+    fam = mod.families(cells, theirs)
     t = mod.table(cells, anchor, threshold=1e-3, theirs_by_family=theirs, fam=fam).set_index(["k", "n"])
     assert t.loc[(8, 8), "fraction"] == 0.25 and t.loc[(8, 8), "their_fraction"] == 0.126
     assert t.loc[(8, 8), "their_in_our_ci"] == True  # noqa: E712
@@ -134,7 +135,7 @@ def test_a_threshold_below_the_early_decision_is_refused():
 
 def test_check_table_compares_labels_seed_by_seed():
     mod = load_script("spurious_table")
-    grid = cells_frame(8, 8, [0.1, 5e-4, 5e-4], ["tolerance", "below_level", "below_level"])
+    grid = mod.label(cells_frame(8, 8, [0.1, 5e-4, 5e-4], ["tolerance", "below_level", "below_level"]), 1e-3)
     check = cells_frame(8, 8, [0.1, 1e-14], ["tolerance", "tolerance"], seeds=[0, 1])
     c = mod.check_table(grid, check, 1e-3).iloc[0]
     assert c["runs"] == 2 and c["agree"] == 2 and c["decided_below_in_grid"] == 1

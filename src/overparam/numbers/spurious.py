@@ -10,11 +10,11 @@ from scipy.stats import norm
 
 from . import Numbers
 from .claims import claim
+from ..spurious import RISE_EPS as ROUNDING  # a rise of the objective below this is rounding
 from .tex import commits, fmt, interval, seed_range, tabular
 
 STUDY = "spurious"
 ALPHA = 0.05  # level of the two-sample tests (Benjamini-Hochberg over the compared cells)
-ROUNDING = 1e-10  # a rise of the objective below this is rounding (overparam.spurious.RISE_EPS)
 
 c = partial(claim, STUDY)  # every claim of this module belongs to its study
 
@@ -49,28 +49,14 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
     first = t.iloc[0]
     runs = int(t["runs"].min())
     n.macros += [
-        ("SpuriousRuns", fmt(runs)), ("SpuriousCells", fmt(len(t))),
-        ("SpuriousSeedList", seed_range(cells["seed"])),
+        ("SpuriousRuns", fmt(runs)), ("SpuriousSeedList", seed_range(cells["seed"])),
         ("SpuriousKmin", fmt(t["k"].min())), ("SpuriousKmax", fmt(t["k"].max())),
         ("SpuriousLr", fmt(first["lr"])), ("SpuriousTol", fmt(first["tol"])),
         ("SpuriousTolTrue", fmt(first["tol"] / (2 * np.pi), 2)),
         ("SpuriousRestartAbove", fmt(first["restart_above"])), ("SpuriousCap", fmt(first["cap"])),
-        ("SpuriousDecideBelow", fmt(first["decide_below"])),
         ("SpuriousThreshold", fmt(first["stuck_threshold"])),
         ("SpuriousTheirRuns", fmt(cmp["their_runs"].max() if len(cmp) else float("nan"))),
-        ("SpuriousCompared", fmt(len(cmp))), ("SpuriousInside", fmt(int(inside.sum()))),
-        ("SpuriousOutside", fmt(len(outside))), ("SpuriousOutsideCells", cell_list(outside)),
-        ("SpuriousExpectedOutside", fmt(expected_outside(cmp), 2)),
-        ("SpuriousAlpha", fmt(ALPHA)),
-        ("SpuriousSignificant", fmt(len(significant))), ("SpuriousSignificantCells", cell_list(significant)),
-        ("SpuriousSmallestP", fmt(cmp["fisher_p_bh"].min(), 2) if len(cmp) else r"\mbox{n/a}"),
-        ("SpuriousStuck", fmt(int(t["stuck"].sum()))), ("SpuriousAllRuns", fmt(int(t["runs"].sum()))),
-        ("SpuriousDecided", fmt(int(t["decided_below"].sum()))),
-        ("SpuriousAtTolerance", fmt(int(t["at_tolerance"].sum()))),
-        ("SpuriousAtCap", fmt(int(t["at_cap"].sum()))),
-        ("SpuriousRestarted", fmt(int(t["restarted"].sum()))),
-        ("SpuriousMaxSteps", fmt(t["max_steps_at_tolerance"].max())),
-        ("SpuriousMedianSteps", fmt(t["median_steps"].median())),
+        ("SpuriousCompared", fmt(len(cmp))), ("SpuriousOutsideCells", cell_list(outside)),
         ("SpuriousCpuMinutes", fmt((t["cell_seconds"] * t["threads"]).sum() / 60, 2)),
         ("SpuriousUsPerStep", fmt((t["cell_seconds"] * t["threads"]).sum() / t["run_steps_total"].sum() * 1e6, 2)),
         ("SpuriousCommit", commits(cells["prov_git_commit"])),
@@ -130,7 +116,7 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
         f"None: every run was taken to the tolerance (after at most {fmt(t['max_steps_at_tolerance'].max())} steps), "
         f"and {fmt(int(t['restarted'].sum()))} needed a restart.")))
     if not len(check):
-        n.macros += [("SpuriousCheckRuns", fmt(0)), ("SpuriousCheckKmax", "--"),
+        n.macros += [("SpuriousCheckRuns", fmt(0)), ("SpuriousCheckSeeds", fmt(0)), ("SpuriousCheckKmax", "--"),
                      ("SpuriousCheckClaim", "none was run (\\texttt{spurious.check.runs} is 0).")]
     else:
         agree = int(check["agree"].sum())
@@ -138,9 +124,7 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
         early = int(check["decided_below_in_grid"].sum())
         worst = float(check["max_final_of_early"].max()) if early else float("nan")
         ok = agree == total and (early == 0 or worst < first["stuck_threshold"])
-        n.macros += [("SpuriousCheckRuns", fmt(total)), ("SpuriousCheckCells", fmt(len(check))),
-                     ("SpuriousCheckEarly", fmt(early)), ("SpuriousCheckMaxSteps", fmt(check["max_steps"].max())),
-                     ("SpuriousCheckMedianSteps", fmt(check["median_steps"].median())),
+        n.macros += [("SpuriousCheckRuns", fmt(total)), ("SpuriousCheckSeeds", fmt(int(check["runs"].max()))),
                      ("SpuriousCheckKmax", fmt(check["k"].max()))]
         n.add(c("SpuriousCheckClaim", "every check run (taken to the tolerance with no early decision) gets the "
                 "label the grid gave the same seed, and every run the grid decided early ends below the threshold",
@@ -172,7 +156,6 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
 
     major = int(cmp["their_major_families"].sum())
     found = int(cmp["their_major_found"].sum())
-    n.macros += [("SpuriousTheirMajor", fmt(major)), ("SpuriousMajorFound", fmt(found))]
     n.add(c("SpuriousFamiliesClaim", "every family of spurious end points that they reached in at least 10 of their "
             "runs (one objective value, matched within 1e-6) is among our end points", major > 0 and found == major,
             {"their_families_of_10_or_more": major, "found_by_us": found},
@@ -184,7 +167,6 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
     rep = cmp[cmp["their_gcd_chance"] < 0.01]
     still = cmp[cmp["fisher_p_effective_bh"] < ALPHA]
     explained = significant.index.isin(rep.index).all()
-    n.macros.append(("SpuriousReplicatedCells", cell_list(rep)))
     rep_text = "; ".join(
         f"at \\((k,n)=({int(r['k'])},{int(r['n'])})\\) every one of their {int(r['their_families'])} family counts "
         f"is a multiple of {int(r['their_gcd'])}, which independent runs give with probability "
