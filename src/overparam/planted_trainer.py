@@ -26,7 +26,9 @@ a time and one seed after the other. For every optimizer eta halves every `halve
 import math
 import time
 
+import numba
 import numpy as np
+import scipy.linalg.cython_blas  # noqa: F401  (loaded now, so that the job's thread limit covers the BLAS numba calls)
 import torch
 
 from .planted import Stream, Teacher, init_student, population_objective
@@ -55,43 +57,79 @@ def chunk_steps(steps: int, batch_size: int) -> int:
     return max(k for k in range(1, steps + 1) if steps % k == 0 and (k == 1 or k * batch_size <= CHUNK_ROWS))
 
 
+@numba.njit(cache=True)
+def chunk_run(U, P, Sg, Y, G, R, H, A, c):
+    """The K steps of one chunk for one run, compiled: every step's small products and
+    element-wise work in one call, where NumPy needs a dozen calls a step and the calls, not
+    the arithmetic, set the time. U (n, r) is updated in place; P (K*m, r) is the chunk's
+    inputs times V at its start, Sg (K*m, K*m) -c times its Gram matrix, Y (K, m, n) its
+    labels; G (K*m, r) receives m * dObj/dH and R (K, m, n) the residuals of every step;
+    H and A (m, r) are work space. The loops run along the width, the contiguous axis, so
+    that they vectorize without reordering any sum."""
+    K, m, n = Y.shape
+    r = U.shape[1]
+    acc = np.empty(r, U.dtype)
+    for s in range(K):
+        q0 = s * m
+        H[:] = P[q0:q0 + m]
+        for b in range(q0):  # H += Sg[step rows, earlier rows] @ G[earlier rows]
+            for a in range(m):
+                w = Sg[q0 + a, b]
+                for j in range(r):
+                    H[a, j] += w * G[b, j]
+        for a in range(m):
+            for j in range(r):
+                A[a, j] = H[a, j] if H[a, j] > 0 else 0
+        e = np.dot(A, U.T)  # (m, n): a reduction along the width, left to BLAS
+        for a in range(m):
+            for k in range(n):
+                e[a, k] -= Y[s, a, k]
+                R[s, a, k] = e[a, k]
+        for a in range(m):  # g = (e U) * 1(H > 0)
+            g = G[q0 + a]
+            g[:] = 0
+            for k in range(n):
+                w = e[a, k]
+                for j in range(r):
+                    g[j] += w * U[k, j]
+            for j in range(r):
+                if H[a, j] <= 0:
+                    g[j] = 0
+        for k in range(n):  # U -= c e^T A
+            acc[:] = 0
+            for a in range(m):
+                w = e[a, k]
+                for j in range(r):
+                    acc[j] += w * A[a, j]
+            for j in range(r):
+                U[k, j] -= c * acc[j]
+
+
 def sgd_epoch(U: np.ndarray, V: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: float, K: int) -> np.ndarray:
     """Plain SGD for S independent runs at once, regrouped in chunks of K steps (see the module
     docstring). U (S, n, r) and V (S, D, r) are updated in place; X is (chunks, S, K*m, D) and
     Y (chunks, K, S, m, n). Returns every step's residuals, (chunks, K, S, m, n).
 
-    Each product is a stacked matmul over the runs, so the per-call cost is shared by them
-    and every run gets exactly the arithmetic (and the bits) it would get alone."""
+    The chunk's three large products are stacked matmuls over the runs (BLAS at full rate);
+    its K steps run compiled, run by run (`chunk_run`). Every run gets exactly the
+    arithmetic (and the bits) it would get alone."""
     _, S, Km, D = X.shape
     m = Km // K
     _, n, r = U.shape
-    c = lr / m
     f = U.dtype
+    c = f.type(lr / m)  # in the runs' precision, as NumPy would apply it
     R = np.empty((X.shape[0], K, S, m, n), f)
-    H, A = np.empty((S, m, r), f), np.empty((S, m, r), f)
-    dU, dV = np.empty_like(U), np.empty_like(V)
+    H, A = np.empty((m, r), f), np.empty((m, r), f)
+    dV = np.empty_like(V)
     P = np.empty((S, Km, r), f)   # chunk inputs times V at the chunk's start
     Sg = np.empty((S, Km, Km), f)  # -c times the chunk's Gram matrix
     G = np.empty((S, Km, r), f)   # m * dObj/dH of every step of the chunk
-    # Views made once: slicing inside the loop would cost as much as the arithmetic.
-    rows = [slice(s * m, (s + 1) * m) for s in range(K)]
-    per_step = [(P[:, q], Sg[:, q, : s * m], G[:, : s * m], G[:, q]) for s, q in enumerate(rows)]
-    Ut = U.transpose(0, 2, 1)
     for Xc, Rc, Yc in zip(X, R, Y):
         np.matmul(Xc, V, out=P)
         np.matmul(Xc, Xc.transpose(0, 2, 1), out=Sg)
         Sg *= -c
-        for (p, s, g_before, g), e, y in zip(per_step, Rc, Yc):
-            np.matmul(s, g_before, out=H)  # effect of this chunk's earlier V updates
-            H += p
-            np.maximum(H, 0, out=A)
-            np.matmul(A, Ut, out=e)
-            e -= y
-            np.matmul(e, U, out=g)
-            g *= H > 0
-            np.matmul(e.transpose(0, 2, 1), A, out=dU)
-            dU *= c
-            U -= dU
+        for i in range(S):
+            chunk_run(U[i], P[i], Sg[i], Yc[:, i], G[i], Rc[:, i], H, A, c)
         np.matmul(Xc.transpose(0, 2, 1), G, out=dV)
         dV *= c
         V -= dV
