@@ -16,7 +16,8 @@ input run as large, efficient matrix products:
     X_s V_s = X_s V_c - (eta/m) sum_{j<s} (X_s X_j^T) G_j.
 
 `P = X_chunk V_c` and the Gram matrix `X_chunk X_chunk^T` are one product each per chunk,
-each step adds a small correction, and V takes the chunk's K updates in one product. This
+each step adds a small correction, and V takes the chunk's K updates in one product. The K
+steps in between are small products and element-wise work, compiled (`chunk_run`). This
 is the same SGD iterate sequence in exact arithmetic (the tests check it against the
 textbook loop). The seeds of a sweep point train together, stacked along a leading axis,
 which shares the per-call cost among them without changing any run's arithmetic.
