@@ -247,3 +247,51 @@ def gan_runs(name, first_seed=False):
         for r, c in GAN["regimes"].items()
         for s in seeds
     ]
+
+
+# Job costs (used by every study's training rule as its `priority`)
+# When more jobs are ready than there are cores, Snakemake starts the highest priority first.
+# A job's priority is its estimated CPU seconds on one core of a current x86 laptop, fitted
+# to this workflow's benchmark files (benchmarks/), so the longest jobs start first and the
+# rebuild does not end with one long job running on an otherwise idle machine. A job that
+# gates others (the GAN's data, the planted lr test) also counts the work waiting on it.
+# Only the order matters: the estimates are within a factor of about two.
+
+
+def planted_point_cost(optimizer, r, epochs):
+    """One planted sweep point, all seeds: about 0.03 + 6.5e-4 r seconds per run-epoch with
+    SGD; torch's momentum and Adam take one call a step, about three times that."""
+    per_run_epoch = (0.03 + 6.5e-4 * r) * (1 if optimizer == "sgd" else 3)
+    return 6 + len(PLANTED["seeds"]) * epochs * per_run_epoch
+
+
+def planted_cost(wildcards):
+    """A sweep point; an lr-test point also counts the sweeps that wait for its eta."""
+    cost = planted_point_cost(wildcards.optimizer, int(wildcards.r), int(wildcards.epochs))
+    c = PLANTED["lr_test"]
+    if (int(wildcards.r), int(wildcards.epochs)) == (c["width"], c["epochs"]):
+        sweeps = [PLANTED["width_test"], *PLANTED["regimes"].values()]
+        cost += sum(planted_point_cost(s["optimizer"], r, s["epochs"]) for s in sweeps for r in widths())
+    return int(cost)
+
+
+def sumrelu_cost(wildcards):
+    """One width m, all seeds: about 35 + 0.37 m seconds for 20 seeds of 40,000 steps."""
+    return int((35 + 0.37 * int(wildcards.m)) * int(wildcards.seeds) / 20 * int(wildcards.iters) / 40_000)
+
+
+def spurious_cost(wildcards):
+    """One cell: runs stopped early cost about 0.36 k^2 ms (n = k) or 0.8 k^2 ms (n = k + 1) each;
+    a check run, taken to the tolerance, about 4 s."""
+    k, n, runs = int(wildcards.k), int(wildcards.n), int(wildcards.runs)
+    per_run = 4.0 if float(wildcards.below) == 0 else (0.36e-3 if n == k else 0.8e-3) * k**2
+    return int(runs * per_run)
+
+
+def gan_cost(wildcards=None):
+    """One GAN run: about 90 s per epoch of 60,000 samples on the CPU; with no wildcards, all
+    runs together (the data step that gates them)."""
+    if wildcards is None:
+        return int(sum(90 * c["epochs"] * GAN["epoch_samples"] / 60_000 for c in GAN["regimes"].values())
+                   * len(GAN["seeds"]))
+    return int(90 * int(wildcards.epochs) * GAN["epoch_samples"] / 60_000)

@@ -17,7 +17,7 @@ rule gan_data:
         "logs/gan/data.log",
     benchmark:
         "benchmarks/gan/data.tsv"
-    priority: 10
+    priority: gan_cost()  # it gates the longest jobs of the workflow
     shell:
         "python {params.script} --idx-dir '{params.idx_dir}' {params.download} --holdout {params.holdout} --seed {params.seed} --out {output} > {log} 2>&1"
 
@@ -60,7 +60,7 @@ rule gan_train:
         f"benchmarks/{GAN_RUN_ID}.tsv"
     resources:
         gpu=lookup(dpath="gan/cluster_gpus", within=config),
-    priority: 10  # the longest jobs of the workflow: start them first
+    priority: gan_cost  # the longest jobs of the workflow: start them first
     threads: lookup(dpath="gan/threads", within=config)
     wildcard_constraints:
         regime="|".join(GAN["regimes"]),

@@ -15,6 +15,7 @@ rule spurious_cell:
         script=script("spurious_cell.py"),
         restart_above=lookup(dpath="spurious/restart_above", within=config),
     threads: lookup(dpath="spurious/threads", within=config)
+    priority: spurious_cost
     shell:
         "python {params.script} --k {wildcards.k} --n {wildcards.n} --runs {wildcards.runs} --lr {wildcards.lr} --tol {wildcards.tol} --restart-above {params.restart_above} --decide-below {wildcards.below} --cap {wildcards.cap} --threads {threads} --out {output} > {log} 2>&1"
 

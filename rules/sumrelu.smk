@@ -15,6 +15,7 @@ rule sumrelu_train:
     benchmark:
         "benchmarks/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}.tsv"
     threads: 1
+    priority: sumrelu_cost
     shell:
         "python {params.script} --d {wildcards.d} --m {wildcards.m} --seeds {wildcards.seeds} --lr-times-m {wildcards.c} --batch-size {wildcards.batch} --iterations {wildcards.iters} --log-every {params.log_every} --mc-samples {params.mc_samples} --threads {threads} --log-out {output.log} --weights-out {output.weights} > {log} 2>&1"
 
