@@ -31,6 +31,7 @@ rule planted_train:
         samples=lookup(dpath="planted/samples_per_epoch", within=config),
         halve=lookup(dpath="planted/halve_every", within=config),
         seeds=lookup(dpath="planted/seeds", within=config),
+        device=lookup(dpath="planted/device", within=config),
     log:
         f"logs/planted/runs/{PLANTED_POINT}.log",
     benchmark:
@@ -38,7 +39,7 @@ rule planted_train:
     threads: 1
     priority: planted_cost
     shell:
-        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --threads {threads} --out {output} > {log} 2>&1"
+        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --device {params.device} --threads {threads} --out {output} > {log} 2>&1"
 
 
 checkpoint planted_select_lr:

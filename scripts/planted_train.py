@@ -6,11 +6,12 @@ them), each with its own init and data stream: a seed's log is the same as when 
 Example:
     python scripts/planted_train.py --D 150 --n 10 --r0 60 --teacher-seed 0 \
         --samples-per-epoch 10000 --halve-every 50 --optimizer sgd --width 120 --lr 0.1 \
-        --batch-size 10 --epochs 20 --init-scale 0.1 --seeds 0 1 --threads 1 \
+        --batch-size 10 --epochs 20 --init-scale 0.1 --seeds 0 1 --device auto --threads 1 \
         --out run0.parquet run1.parquet
 """
 import argparse
 
+from overparam.devices import pick_device
 from overparam.logs import provenance, run_frame, write_atomic
 from overparam.planted import make_teacher
 from overparam.threads import set_threads
@@ -34,6 +35,7 @@ def main(argv=None):
                    help="seeds of the student init and data streams, one run each")
     p.add_argument("--samples-per-epoch", type=int, required=True)
     p.add_argument("--halve-every", type=int, required=True, help="epochs between halvings of eta")
+    p.add_argument("--device", required=True, help="auto (CUDA when present), cpu or cuda")
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--out", nargs="+", required=True,
                    help="Parquet log of each seed, in the order of --seeds (its path is the run_id)")
@@ -42,11 +44,12 @@ def main(argv=None):
         p.error(f"{len(a.seeds)} seeds but {len(a.out)} --out paths")
 
     set_threads(a.threads)
+    device = pick_device(a.device, "planted.device")
     teacher = make_teacher(a.D, a.n, a.r0, a.teacher_seed)
     runs = train(teacher, width=a.width, lr=a.lr, batch_size=a.batch_size, epochs=a.epochs,
                  init_scale=a.init_scale, optimizer=a.optimizer, seeds=a.seeds,
-                 samples_per_epoch=a.samples_per_epoch, halve_every=a.halve_every)
-    prov = provenance("cpu", a.threads)
+                 samples_per_epoch=a.samples_per_epoch, halve_every=a.halve_every, device=device)
+    prov = provenance(str(device), a.threads)
     for out, (seed, (rows, status)) in zip(a.out, runs.items()):
         params = dict(run_id=out, status=status, D=a.D, n=a.n, r0=a.r0, teacher_seed=a.teacher_seed,
                       r=a.width, r_over_r0=a.width / a.r0, lr0=a.lr, batch_size=a.batch_size,

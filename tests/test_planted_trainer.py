@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
-from overparam.planted_trainer import gradients, sgd_epoch, stack_epoch, torch_epoch, train
+from overparam.planted_trainer import gradients, sgd_epoch, sgd_epoch_torch, stack_epoch, torch_epoch, train
 
 T = make_teacher(D=15, n=3, r0=5, seed=0)
 SMALL = dict(width=10, batch_size=10, samples_per_epoch=100, init_scale=0.5)
@@ -17,11 +17,13 @@ def train1(teacher, seed=0, **kw):
     return train(teacher, seeds=[seed], **kw)[seed]
 
 
-def chunked(U, V, X, Y, lr, K):
-    """sgd_epoch on one run: returns residuals (steps, m, n); U, V updated in place."""
+def chunked(U, V, X, Y, lr, K, kernel=sgd_epoch):
+    """sgd_epoch (or sgd_epoch_torch) on one run: returns residuals (steps, m, n); U, V updated in place."""
     U3, V3 = U[None], V[None]
     Xb, Yb = stack_epoch([(X, Y)], K)
-    R = sgd_epoch(U3, V3, Xb, Yb, lr, K)
+    if kernel is sgd_epoch_torch:
+        U3, V3, Xb, Yb = (torch.from_numpy(a) for a in (U3, V3, Xb, Yb))
+    R = np.asarray(kernel(U3, V3, Xb, Yb, lr, K))
     return R.reshape(X.shape[0], X.shape[1], -1)
 
 
@@ -38,8 +40,9 @@ def test_gradients_match_autograd():
     assert torch.allclose(dV, V.grad, atol=1e-12)
 
 
+@pytest.mark.parametrize("kernel", [sgd_epoch, sgd_epoch_torch])
 @pytest.mark.parametrize("K", [1, 3, 5])
-def test_chunked_sgd_equals_textbook_sgd(K):
+def test_chunked_sgd_equals_textbook_sgd(K, kernel):
     """The regrouped epoch gives the iterates of one-step-at-a-time SGD (float64)."""
     U0, V0 = init_student(T, 10, 1.0, seed=1, dtype=torch.float64)
     X, Y = Stream(T, seed=2, dtype=torch.float64).draw(15, 4)
@@ -50,7 +53,7 @@ def test_chunked_sgd_equals_textbook_sgd(K):
         residuals.append(torch.relu(x @ V) @ U.T - y)
         U, V = U - 0.05 * dU, V - 0.05 * dV
     Uc, Vc = U0.numpy().copy(), V0.numpy().copy()
-    R = chunked(Uc, Vc, X, Y, 0.05, K)
+    R = chunked(Uc, Vc, X, Y, 0.05, K, kernel)
     np.testing.assert_allclose(R, torch.stack(residuals).numpy(), atol=1e-12)
     np.testing.assert_allclose(Uc, U.numpy(), atol=1e-12)
     np.testing.assert_allclose(Vc, V.numpy(), atol=1e-12)
@@ -186,3 +189,13 @@ def test_atomic_writes_get_the_permissions_of_a_plain_write(tmp_path):
     mode = lambda p: (tmp_path / p).stat().st_mode & 0o777  # noqa: E731
     assert mode("a.txt") == mode("b.parquet") == mode("plain.txt") == 0o644
     assert mode("c.txt") == 0o664
+
+
+def test_torch_kernel_trains_as_the_numpy_kernel():
+    """The GPU path, run on the CPU, logs what the CPU path logs (float32 rounding apart)."""
+    kw = dict(lr=0.05, epochs=3, seeds=[0, 1], **SMALL)
+    a, b = train(T, **kw), train(T, kernel="torch", **kw)
+    for s in (0, 1):
+        pa = np.array([r["population_objective"] for r in a[s][0]])
+        pb = np.array([r["population_objective"] for r in b[s][0]])
+        np.testing.assert_allclose(pb, pa, rtol=1e-4)

@@ -137,6 +137,35 @@ def sgd_epoch(U: np.ndarray, V: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: fl
     return R
 
 
+def sgd_epoch_torch(U: torch.Tensor, V: torch.Tensor, X: torch.Tensor, Y: torch.Tensor, lr: float,
+                    K: int) -> torch.Tensor:
+    """`sgd_epoch` in torch, for a GPU: the same chunked iterates, the same layouts, with the
+    runs batched in every product (bmm) instead of compiled run by run. On a GPU each call is a
+    kernel launch, so the step count, not the width or the number of runs, sets its time."""
+    _, S, Km, D = X.shape
+    m = Km // K
+    n, r = U.shape[1], U.shape[2]
+    c = lr / m
+    R = torch.empty((X.shape[0], K, S, m, n), dtype=U.dtype, device=U.device)
+    P = torch.empty((S, Km, r), dtype=U.dtype, device=U.device)
+    Sg = torch.empty((S, Km, Km), dtype=U.dtype, device=U.device)
+    G = torch.zeros((S, Km, r), dtype=U.dtype, device=U.device)
+    for Xc, Rc, Yc in zip(X, R, Y):
+        torch.bmm(Xc, V, out=P)
+        torch.bmm(Xc, Xc.transpose(1, 2), out=Sg)
+        Sg.mul_(-c)
+        for s in range(K):
+            q = slice(s * m, (s + 1) * m)
+            H = torch.baddbmm(P[:, q], Sg[:, q, : s * m], G[:, : s * m])  # P + the chunk's earlier V updates
+            A = H.clamp_min(0)
+            e = torch.baddbmm(Yc[s], A, U.transpose(1, 2), beta=-1)  # A U^T - Y
+            Rc[s] = e
+            G[:, q] = torch.bmm(e, U) * (H > 0)
+            U.sub_(torch.bmm(e.transpose(1, 2), A), alpha=c)
+        V.sub_(torch.bmm(Xc.transpose(1, 2), G), alpha=c)
+    return R
+
+
 def torch_epoch(U, V, X, Y, opt) -> torch.Tensor:
     """Any torch.optim optimizer, one step per batch, with the hand-written gradients."""
     R = torch.empty(*X.shape[:2], U.shape[0], dtype=U.dtype)
@@ -160,11 +189,15 @@ def stack_epoch(draws, K):
 
 def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: int,
           init_scale: float = 1.0, optimizer: str = "sgd", seeds=(0,),
-          samples_per_epoch: int = 10_000, halve_every: int = 50):
+          samples_per_epoch: int = 10_000, halve_every: int = 50, device="cpu", kernel: str = "auto"):
     """Train one student per seed, all with the same settings. Returns {seed: (rows, status)}:
     one dict per epoch (epoch 0 is the initialization) and 'ok', or 'diverged' once the
     objective became NaN or inf (that run's log stops there; the others go on). Each seed
-    has its own init and data stream, so a run's log does not depend on the other seeds."""
+    has its own init and data stream, so a run's log does not depend on the other seeds.
+
+    `device`: where the students train; inits and data are drawn on the CPU, so every device
+    sees the same numbers. Plain SGD runs `sgd_epoch` (NumPy, compiled steps) on the CPU and
+    `sgd_epoch_torch` elsewhere; kernel="torch" runs the latter on the CPU too (to check it)."""
     if samples_per_epoch % batch_size:
         raise ValueError(f"batch_size={batch_size} must divide samples_per_epoch={samples_per_epoch}")
     steps = samples_per_epoch // batch_size
@@ -172,17 +205,24 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
     seeds = list(seeds)
     students = [init_student(teacher, width, init_scale, s) for s in seeds]
     streams = [Stream(teacher, s) for s in seeds]
+    device = torch.device(device)
+    on_torch = kernel == "torch" or device.type != "cpu"
     if optimizer == "sgd":  # the seeds train together: U, V stacked, each run a view of them
         U = np.stack([u.numpy() for u, _ in students])
         V = np.stack([v.numpy() for _, v in students])
-        students = [(torch.from_numpy(U[i]), torch.from_numpy(V[i])) for i in range(len(seeds))]
+        if on_torch:
+            U, V = torch.from_numpy(U).to(device), torch.from_numpy(V).to(device)
+            students = [(U[i], V[i]) for i in range(len(seeds))]
+        else:
+            students = [(torch.from_numpy(U[i]), torch.from_numpy(V[i])) for i in range(len(seeds))]
     else:
+        students = [(u.to(device), v.to(device)) for u, v in students]
         opts = [TORCH_OPTIMIZERS[optimizer]([u, v], lr) for u, v in students]
 
     def row(i, epoch, lr_now, batch_obj, seconds):
         u, v = students[i]
         return dict(epoch=epoch, samples=epoch * samples_per_epoch, lr=lr_now,
-                    batch_objective=batch_obj, population_objective=population_objective(teacher, u, v),
+                    batch_objective=batch_obj, population_objective=population_objective(teacher, u.cpu(), v.cpu()),
                     U_norm=float(u.norm()), V_norm=float(v.norm()), seconds=seconds)
 
     logs = {i: [row(i, 0, float("nan"), float("nan"), 0.0)] for i in range(len(seeds))}
@@ -193,13 +233,17 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
             lr_now = lr * 0.5 ** ((epoch - 1) // halve_every)  # eta halves every `halve_every` epochs
             draws = [st.draw(steps, batch_size) for st in streams]
             if optimizer == "sgd":
-                R = sgd_epoch(U, V, *stack_epoch(draws, K), lr_now, K)
+                if on_torch:
+                    X, Y = (torch.from_numpy(a).to(device) for a in stack_epoch(draws, K))
+                    R = sgd_epoch_torch(U, V, X, Y, lr_now, K).cpu().numpy()
+                else:
+                    R = sgd_epoch(U, V, *stack_epoch(draws, K), lr_now, K)
                 # each run's sum over its own contiguous copy: the same bits as when it trains alone
                 sq = [np.square(np.ascontiguousarray(R[:, :, i]), dtype=np.float64).sum() for i in range(len(seeds))]
             else:
                 for o in opts:
                     o.param_groups[0]["lr"] = lr_now
-                sq = [float(torch_epoch(u, v, x, y, o).double().square().sum())
+                sq = [float(torch_epoch(u, v, x.to(device), y.to(device), o).double().square().sum())
                       for (u, v), (x, y), o in zip(students, draws, opts)]
             seconds = (time.perf_counter() - t0) / len(seeds)  # per run: the seeds share the work
             for i in [i for i in status if status[i] == "ok"]:
