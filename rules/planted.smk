@@ -36,7 +36,7 @@ rule planted_train:
         f"logs/planted/runs/{PLANTED_POINT}.log",
     benchmark:
         f"benchmarks/planted/runs/{PLANTED_POINT}.tsv"
-    threads: 1
+    threads: lookup(dpath="planted/threads", within=config)
     priority: planted_cost
     shell:
         "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --device {params.device} --threads {threads} --out {output} > {log} 2>&1"

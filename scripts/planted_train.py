@@ -36,19 +36,20 @@ def main(argv=None):
     p.add_argument("--samples-per-epoch", type=int, required=True)
     p.add_argument("--halve-every", type=int, required=True, help="epochs between halvings of eta")
     p.add_argument("--device", required=True, help="auto (CUDA when present), cpu or cuda")
-    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--threads", type=int, required=True, help="threads; the seeds are split among them")
     p.add_argument("--out", nargs="+", required=True,
                    help="Parquet log of each seed, in the order of --seeds (its path is the run_id)")
     a = p.parse_args(argv)
     if len(a.out) != len(a.seeds):
         p.error(f"{len(a.seeds)} seeds but {len(a.out)} --out paths")
 
-    set_threads(a.threads)
+    set_threads(1)  # BLAS on one thread: the job's threads each train a share of the seeds
     device = pick_device(a.device, "planted.device")
     teacher = make_teacher(a.D, a.n, a.r0, a.teacher_seed)
     runs = train(teacher, width=a.width, lr=a.lr, batch_size=a.batch_size, epochs=a.epochs,
                  init_scale=a.init_scale, optimizer=a.optimizer, seeds=a.seeds,
-                 samples_per_epoch=a.samples_per_epoch, halve_every=a.halve_every, device=device)
+                 samples_per_epoch=a.samples_per_epoch, halve_every=a.halve_every, device=device,
+                 threads=a.threads)
     prov = provenance(str(device), a.threads)
     for out, (seed, (rows, status)) in zip(a.out, runs.items()):
         params = dict(run_id=out, status=status, D=a.D, n=a.n, r0=a.r0, teacher_seed=a.teacher_seed,

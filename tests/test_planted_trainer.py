@@ -199,3 +199,12 @@ def test_torch_kernel_trains_as_the_numpy_kernel():
         pa = np.array([r["population_objective"] for r in a[s][0]])
         pb = np.array([r["population_objective"] for r in b[s][0]])
         np.testing.assert_allclose(pb, pa, rtol=1e-4)
+
+
+def test_threads_do_not_change_the_logs():
+    """The seeds split among threads train exactly as in one thread."""
+    kw = dict(lr=0.05, epochs=2, seeds=[0, 1, 2], **SMALL)
+    one, two = train(T, **kw), train(T, threads=2, **kw)
+    for s in (0, 1, 2):
+        pd.testing.assert_frame_equal(pd.DataFrame(one[s][0]).drop(columns="seconds"),
+                                      pd.DataFrame(two[s][0]).drop(columns="seconds"))

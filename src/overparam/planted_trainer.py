@@ -26,6 +26,7 @@ a time and one seed after the other. For every optimizer eta halves every `halve
 """
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
@@ -58,7 +59,7 @@ def chunk_steps(steps: int, batch_size: int) -> int:
     return max(k for k in range(1, steps + 1) if steps % k == 0 and (k == 1 or k * batch_size <= CHUNK_ROWS))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)  # nogil: the seeds of a job can train in threads
 def chunk_run(U, P, Sg, Y, G, R, H, A, c):
     """The K steps of one chunk for one run, compiled: every step's small products and
     element-wise work in one call, where NumPy needs a dozen calls a step and the calls, not
@@ -187,9 +188,16 @@ def stack_epoch(draws, K):
     return X, Y
 
 
+def quiet(f, *args):
+    """f(*args) with NumPy's overflow warnings off in this thread (error states are per thread)."""
+    with np.errstate(all="ignore"):
+        return f(*args)
+
+
 def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: int,
           init_scale: float = 1.0, optimizer: str = "sgd", seeds=(0,),
-          samples_per_epoch: int = 10_000, halve_every: int = 50, device="cpu", kernel: str = "auto"):
+          samples_per_epoch: int = 10_000, halve_every: int = 50, device="cpu", kernel: str = "auto",
+          threads: int = 1):
     """Train one student per seed, all with the same settings. Returns {seed: (rows, status)}:
     one dict per epoch (epoch 0 is the initialization) and 'ok', or 'diverged' once the
     objective became NaN or inf (that run's log stops there; the others go on). Each seed
@@ -197,7 +205,9 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
 
     `device`: where the students train; inits and data are drawn on the CPU, so every device
     sees the same numbers. Plain SGD runs `sgd_epoch` (NumPy, compiled steps) on the CPU and
-    `sgd_epoch_torch` elsewhere; kernel="torch" runs the latter on the CPU too (to check it)."""
+    `sgd_epoch_torch` elsewhere; kernel="torch" runs the latter on the CPU too (to check it).
+    `threads`: on the CPU, plain SGD splits the seeds among this many threads (each seed's
+    arithmetic is the same whatever the split, so the logs do not depend on it)."""
     if samples_per_epoch % batch_size:
         raise ValueError(f"batch_size={batch_size} must divide samples_per_epoch={samples_per_epoch}")
     steps = samples_per_epoch // batch_size
@@ -227,7 +237,9 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
 
     logs = {i: [row(i, 0, float("nan"), float("nan"), 0.0)] for i in range(len(seeds))}
     status = {i: "ok" for i in range(len(seeds))}
-    with torch.no_grad(), np.errstate(all="ignore"):  # overflow is detected below, not warned
+    # seed groups for the threads: contiguous slices, so each group's U, V are views of the stack
+    groups = [slice(g[0], g[-1] + 1) for g in np.array_split(np.arange(len(seeds)), min(threads, len(seeds)))]
+    with ThreadPoolExecutor(len(groups)) as pool, torch.no_grad(), np.errstate(all="ignore"):  # overflow is detected below
         for epoch in range(1, epochs + 1):
             t0 = time.perf_counter()
             lr_now = lr * 0.5 ** ((epoch - 1) // halve_every)  # eta halves every `halve_every` epochs
@@ -237,7 +249,9 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
                     X, Y = (torch.from_numpy(a).to(device) for a in stack_epoch(draws, K))
                     R = sgd_epoch_torch(U, V, X, Y, lr_now, K).cpu().numpy()
                 else:
-                    R = sgd_epoch(U, V, *stack_epoch(draws, K), lr_now, K)
+                    X, Y = stack_epoch(draws, K)
+                    R = np.concatenate(list(pool.map(
+                        lambda g: quiet(sgd_epoch, U[g], V[g], X[:, g], Y[:, :, g], lr_now, K), groups)), axis=2)
                 # each run's sum over its own contiguous copy: the same bits as when it trains alone
                 sq = [np.square(np.ascontiguousarray(R[:, :, i]), dtype=np.float64).sum() for i in range(len(seeds))]
             else:
