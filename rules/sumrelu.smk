@@ -19,6 +19,60 @@ rule sumrelu_train:
         "python {params.script} --d {wildcards.d} --m {wildcards.m} --seeds {wildcards.seeds} --lr-times-m {wildcards.c} --batch-size {wildcards.batch} --iterations {wildcards.iters} --log-every {params.log_every} --mc-samples {params.mc_samples} --threads {threads} --log-out {output.log} --weights-out {output.weights} > {log} 2>&1"
 
 
+rule sumrelu_certify:
+    input:
+        weights=f"{SUMRELU_RUN}/weights.parquet",
+    output:
+        runs=f"{SUMRELU_RUN}/certify.parquet",
+        lifts=f"{SUMRELU_RUN}/lifts.parquet",
+    params:
+        script=script("sumrelu_certify.py"),
+        threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
+        q=lookup(dpath="sumrelu/certify", within=config),
+        polish_lr=lookup(dpath="spurious/lr", within=config),
+        polish_tol=lookup(dpath="spurious/tol", within=config),
+    log:
+        "logs/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}.certify.log",
+    benchmark:
+        "benchmarks/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}.certify.tsv"
+    threads: 1
+    shell:
+        "python {params.script} --weights {input.weights} --threshold {params.threshold} --grad-tol {params.q[grad_tol]} --curv-tol {params.q[curv_tol]} --move-tol {params.q[move_tol]} --eigenvalues {params.q[eigenvalues]} --dense-max {params.q[dense_max]} --eig-tol {params.q[eig_tol]} --polish-lr {params.polish_lr} --polish-tol {params.polish_tol} --polish-cap {params.q[polish_cap]} --threads {threads} --runs-out {output.runs} --lifts-out {output.lifts} > {log} 2>&1"
+
+
+rule sumrelu_lr_test:
+    output:
+        f"{SUMRELU_TUNED}/lr_test.parquet",
+    params:
+        script=script("sumrelu_lr_test.py"),
+        grid=lambda w: w.grid.replace("_", " "),
+    log:
+        f"logs/{SUMRELU_TUNED.removeprefix('results/')}/lr_test.log",
+    benchmark:
+        f"benchmarks/{SUMRELU_TUNED.removeprefix('results/')}/lr_test.tsv"
+    threads: 1
+    shell:
+        "python {params.script} --d {wildcards.d} --m {wildcards.m} --grid {params.grid} --first-seed {wildcards.seeds} --test-seeds {wildcards.tseeds} --batch-size {wildcards.batch} --iterations {wildcards.titers} --threads {threads} --out {output} > {log} 2>&1"
+
+
+rule sumrelu_tuned_train:
+    input:
+        rules.sumrelu_lr_test.output,
+    output:
+        log=f"{SUMRELU_TUNED}/log.parquet",
+        weights=f"{SUMRELU_TUNED}/weights.parquet",
+    params:
+        script=script("sumrelu_train.py"),
+        log_every=lookup(dpath="sumrelu/tuned/log_every", within=config),
+    log:
+        f"logs/{SUMRELU_TUNED.removeprefix('results/')}/train.log",
+    benchmark:
+        f"benchmarks/{SUMRELU_TUNED.removeprefix('results/')}/train.tsv"
+    threads: 1
+    shell:
+        "python {params.script} --d {wildcards.d} --m {wildcards.m} --seeds {wildcards.seeds} --lr-test {input} --batch-size {wildcards.batch} --iterations {wildcards.iters} --log-every {params.log_every} --mc-samples 0 --threads {threads} --log-out {output.log} --weights-out {output.weights} > {log} 2>&1"
+
+
 rule sumrelu_summary:
     input:
         logs=sumrelu_runs("log.parquet"),
@@ -35,6 +89,29 @@ rule sumrelu_summary:
         "benchmarks/sumrelu/summary.tsv"
     shell:
         "python {params.script} --logs {input.logs} --weights {input.weights} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} > {log} 2>&1"
+
+
+rule sumrelu_checks:
+    input:
+        certify=sumrelu_runs("certify.parquet"),
+        lifts=sumrelu_runs("lifts.parquet"),
+        lr_tests=sumrelu_tuned("lr_test.parquet"),
+        tuned=sumrelu_tuned("log.parquet"),
+        runs=rules.sumrelu_summary.output.runs,
+        families=repo_path(SPURIOUS["anchor_families"]),
+    output:
+        certify=report("results/sumrelu/certify.csv", caption="../report/captions/sumrelu_certify.rst", category="Sum of ReLUs"),
+        tuned=report("results/sumrelu/tuned.csv", caption="../report/captions/sumrelu_tuned.rst", category="Sum of ReLUs"),
+    params:
+        script=script("sumrelu_checks.py"),
+        threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
+        log_every=lookup(dpath="sumrelu/log_every", within=config),
+    log:
+        "logs/sumrelu/checks.log",
+    benchmark:
+        "benchmarks/sumrelu/checks.tsv"
+    shell:
+        "python {params.script} --certify {input.certify} --lifts {input.lifts} --lr-tests {input.lr_tests} --tuned {input.tuned} --runs {input.runs} --families {input.families} --threshold {params.threshold} --main-log-every {params.log_every} --certify-out {output.certify} --tuned-out {output.tuned} > {log} 2>&1"
 
 
 rule sumrelu_plot_curves:
@@ -96,6 +173,7 @@ rule sumrelu:
     input:
         SUMRELU_FIGURES,
         rules.sumrelu_summary.output.summary,
+        rules.sumrelu_checks.output,
 
 
 localrules:
