@@ -121,18 +121,20 @@ rule sumrelu_plot_curves:
         report("figures/sumrelu.pdf", caption="../report/captions/sumrelu.rst", category="Sum of ReLUs"),
     params:
         script=script("sumrelu_plot.py"),
+        threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
     log:
         "logs/figures/sumrelu.log",
     benchmark:
         "benchmarks/figures/sumrelu.tsv"
     shell:
-        "python {params.script} curves --logs {input} --out {output} > {log} 2>&1"
+        "python {params.script} curves --logs {input} --threshold {params.threshold} --out {output} > {log} 2>&1"
 
 
 rule sumrelu_plot_vs_m:
     input:
         runs=rules.sumrelu_summary.output.runs,
         summary=rules.sumrelu_summary.output.summary,
+        tuned=rules.sumrelu_checks.output.tuned,
     output:
         report("figures/sumrelu_vs_m.pdf", caption="../report/captions/sumrelu_vs_m.rst", category="Sum of ReLUs"),
     params:
@@ -142,7 +144,7 @@ rule sumrelu_plot_vs_m:
     benchmark:
         "benchmarks/figures/sumrelu_vs_m.tsv"
     shell:
-        "python {params.script} vs_m --runs {input.runs} --summary {input.summary} --out {output} > {log} 2>&1"
+        "python {params.script} vs_m --runs {input.runs} --summary {input.summary} --tuned {input.tuned} --out {output} > {log} 2>&1"
 
 
 rule sumrelu_numbers:
@@ -150,10 +152,12 @@ rule sumrelu_numbers:
         runs=rules.sumrelu_summary.output.runs,
         summary=rules.sumrelu_summary.output.summary,
         logs=sumrelu_runs("log.parquet"),
+        certify=rules.sumrelu_checks.output.certify,
+        tuned=rules.sumrelu_checks.output.tuned,
     output:
         numbers=generated("sumrelu", "numbers.tex")[0],
         claims=generated("sumrelu", "claims.csv")[0],
-        tables=generated("sumrelu", "sumrelu_table.tex"),
+        tables=generated("sumrelu", "sumrelu_table.tex", "sumrelu_certify_table.tex", "sumrelu_tuned_table.tex"),
     params:
         script=script("sumrelu_numbers.py"),
         curve_ms=lookup(dpath="sumrelu/curve_ms", within=config),
@@ -162,7 +166,7 @@ rule sumrelu_numbers:
     benchmark:
         "benchmarks/report/sumrelu_numbers.tsv"
     shell:
-        "python {params.script} --runs {input.runs} --summary {input.summary} --logs {input.logs} --curve-ms {params.curve_ms} --out-dir report/generated/sumrelu > {log} 2>&1"
+        "python {params.script} --runs {input.runs} --summary {input.summary} --logs {input.logs} --curve-ms {params.curve_ms} --certify {input.certify} --tuned {input.tuned} --out-dir report/generated/sumrelu > {log} 2>&1"
 
 
 SUMRELU_FIGURES = [*rules.sumrelu_plot_curves.output, *rules.sumrelu_plot_vs_m.output]

@@ -71,13 +71,15 @@ def certify_per_m(cert: pd.DataFrame, lifts: pd.DataFrame, families: pd.DataFram
     t = cert.groupby("m")["class"].value_counts().unstack(fill_value=0).reindex(columns=CLASSES, fill_value=0)
     t.columns = [c.replace(" ", "_") for c in t.columns]
     t.insert(0, "runs", cert.groupby("m").size())
-    t["stuck"] = cert.groupby("m")["polish_steps"].apply(lambda s: int((s > 0).sum()))
+    t["stuck"] = (cert["loss"] > cert["threshold"]).groupby(cert["m"]).sum()
     t["end_grad_norm_median"] = cert.groupby("m")["grad_norm"].median()
     mins = cert[cert["class"] == "spurious minimum"]
     g = mins.groupby("m")
     t["minima_lambda_min_low"] = g["polished_lambda_min"].min()
     t["minima_lambda_min_high"] = g["polished_lambda_min"].max()
     t["minima_move_max"] = g["polish_move"].max()
+    t["minima_min_norm"] = g["polished_min_norm"].min()  # a vanished unit shows as ~0
+    t["minima_max_cos"] = g["polished_max_cos"].max()  # a split unit shows as 1
     t["minima_F_values"] = g["F"].apply(lambda F: " ".join(f"{v:.8f}" for v in np.unique(F.round(8))))
     d = int(cert["d"].iloc[0])
 
@@ -97,6 +99,8 @@ def certify_per_m(cert: pd.DataFrame, lifts: pd.DataFrame, families: pd.DataFram
     t["lift_grad_norm_max"] = lg["lifted_grad_norm"].max()
     fill = ["lifts", "lift_saddles"]
     t[fill] = t[fill].fillna(0).astype(int)
+    for col in ("threshold", "grad_tol", "curv_tol", "move_tol", "polish_lr", "polish_tol"):
+        t[col] = cert[col].iloc[0]
     return t.reset_index()
 
 
