@@ -68,6 +68,8 @@ def certify_per_m(cert: pd.DataFrame, lifts: pd.DataFrame, families: pd.DataFram
     from .sumrelu_certify import CLASSES
 
     cert = cert.assign(F=cert["polished_loss"] / 2)
+    # widths without minima write empty lift tables, whose columns concatenate as objects
+    lifts = lifts.astype({"lambda_min": float, "lifted_grad_norm": float, "saddle": bool})
     t = cert.groupby("m")["class"].value_counts().unstack(fill_value=0).reindex(columns=CLASSES, fill_value=0)
     t.columns = [c.replace(" ", "_") for c in t.columns]
     t.insert(0, "runs", cert.groupby("m").size())

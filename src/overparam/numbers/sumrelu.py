@@ -246,7 +246,7 @@ def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
             f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\)): \\(\\eta\\propto1/m\\) is the scaling the workflow "
             "itself would choose."))
     med = t["iterations_to_threshold_median"].to_numpy(float)
-    best = int(np.nanargmin(med))
+    best = int(np.nanargmin(med)) if np.isfinite(med).any() else len(med) - 1  # no width reached it: widest
     slower = bool(np.isfinite(med[-1]) and med[-1] > 1.5 * med[best])
     n.add(c("SumreluTunedPriceClaim", "at the chosen steps, the median iterations to the threshold of the widest width "
             "exceed 1.5 times the smallest median over widths", slower,
