@@ -31,6 +31,12 @@ wildcard_constraints:
     m=r"\d+",
     epochs=r"\d+",
     r=r"\d+",
+    d=r"\d+",
+    iters=r"\d+",
+    seeds=r"\d+",
+    tseeds=r"\d+",
+    titers=r"\d+",
+    grid=r"[0-9.e+_-]+",
 
 
 def script(name):
@@ -169,6 +175,28 @@ def sumrelu_runs(name, ms=None):
         c=num(SUMRELU["lr_times_m"]),
         batch=SUMRELU["batch_size"],
         iters=SUMRELU["iterations"],
+        seeds=SUMRELU["seeds"],
+    )
+
+
+# The price of width: an lr test per width, then runs at the step it chose; the path names the
+# grid, the test (seeds x iterations) and the measured runs.
+SUMRELU_TUNED = ("results/sumrelu/tuned/d={d}/m={m}/grid={grid}/test={tseeds}x{titers}/batch={batch}/"
+                 "iters={iters}/seeds={seeds}")
+
+
+def sumrelu_tuned(name):
+    """Paths of `name` (lr_test.parquet or log.parquet) of the tuned runs, for every width."""
+    t = SUMRELU["tuned"]
+    return expand(
+        f"{SUMRELU_TUNED}/{name}",
+        d=SUMRELU["d"],
+        m=SUMRELU["ms"],
+        grid="_".join(num(c) for c in t["grid"]),
+        tseeds=t["test_seeds"],
+        titers=t["test_iterations"],
+        batch=SUMRELU["batch_size"],
+        iters=t["iterations"],
         seeds=SUMRELU["seeds"],
     )
 

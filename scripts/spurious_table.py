@@ -14,6 +14,7 @@ from scipy.stats import false_discovery_control, fisher_exact
 
 from overparam.logs import read_runs, write_atomic
 from overparam.plots import save
+from overparam.spurious import FAMILY_ATOL
 from overparam.sumrelu_summary import wilson
 
 
@@ -35,7 +36,6 @@ def two_sample_p(stuck, runs, their_fraction, their_runs):
     return fisher_exact([[stuck, runs - stuck], [theirs, their_runs - theirs]]).pvalue
 
 
-FAMILY_ATOL = 1e-6  # end points of one family share their objective to ~1e-12 (gradient below 1.6e-10)
 REPLICATED = 0.01  # a common factor g of f family counts arises by chance with probability g^-f
 
 

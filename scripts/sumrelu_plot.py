@@ -1,10 +1,11 @@
 #!/usr/bin/env python
 """Figures of the sum-of-ReLUs study (problem L1.2).
 
-    curves   f(W) against iterations for the given widths: the exact population loss (median
-             over seeds, range as a band) and the Monte-Carlo estimate (dashed median)
+    curves   f(W) against iterations for the given widths: the exact population loss of every
+             seed (thin) and its median (thick), the Monte-Carlo estimate (dashed median)
     vs_m     against the width m: the fraction of stuck runs (95% Wilson interval), every
-             run's final loss, and the iterations to reach the threshold
+             run's final loss, the iterations to reach the threshold at eta = c/m and at a
+             step chosen per m, and that chosen c
 """
 import argparse
 
@@ -17,20 +18,26 @@ from overparam.logs import read_runs
 from overparam.plots import save
 
 
-def curves(log: pd.DataFrame, out: str):
+def curves(log: pd.DataFrame, threshold: float, out: str):
     log = log[log["iteration"] > 0].copy()
-    log["m"] = log["m"].astype(str)
+    last = log[log["iteration"] == log["iteration"].max()]
+    stuck = (last["exact_loss"] > threshold).groupby(last["m"]).sum()
+    log["m"] = log["m"].map(lambda m: f"{m} ({stuck[m]} of {log.loc[log['m'] == m, 'seed'].nunique()} stuck)")
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
-    sns.lineplot(data=log, x="iteration", y="exact_loss", hue="m", estimator="median",
-                 errorbar=("pi", 100), palette="viridis", ax=ax)
+    # every seed as a thin line: outcomes split into stuck and converged runs, which a band would hide
+    sns.lineplot(data=log, x="iteration", y="exact_loss", hue="m", units="seed", estimator=None, lw=0.5,
+                 alpha=0.35, palette="viridis", legend=False, ax=ax)
+    sns.lineplot(data=log, x="iteration", y="exact_loss", hue="m", estimator="median", errorbar=None, lw=2,
+                 palette="viridis", ax=ax)
     sns.lineplot(data=log, x="iteration", y="mc_loss", hue="m", estimator="median", errorbar=None,
                  palette="viridis", linestyle="--", legend=False, ax=ax)
+    ax.axhline(threshold, color="gray", linestyle=":", lw=1)
     ax.set_yscale("log")
     ax.set_ylabel("f(W) = E (y - h)^2")
     first = log.iloc[0]
     ax.set_title(f"d={first['d']}, eta={first['lr_times_m']:g}/m, batch {first['batch_size']}; "
-                 f"{log['seed'].nunique()} seeds\nsolid: exact (median, range), dashed: Monte Carlo "
-                 f"({first['mc_samples']:,} samples)", fontsize=8)
+                 f"{log['seed'].nunique()} seeds\nthin: every seed; thick: median; dashed: Monte Carlo "
+                 f"({first['mc_samples']:,} samples); dotted: threshold {threshold:g}", fontsize=8)
     fig.tight_layout()
     save(fig, out)
 
@@ -45,8 +52,8 @@ def width_axis(ax, ms):
     ax.set_xlabel("student width m")
 
 
-def vs_m(runs: pd.DataFrame, summary: pd.DataFrame, out: str):
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+def vs_m(runs: pd.DataFrame, summary: pd.DataFrame, tuned: pd.DataFrame, out: str):
+    fig, axes = plt.subplots(1, 4, figsize=(16, 3.6))
     ax = axes[0]
     ax.errorbar(summary["m"], summary["stuck_fraction"],
                 yerr=[summary["stuck_fraction"] - summary["stuck_ci_low"],
@@ -60,11 +67,22 @@ def vs_m(runs: pd.DataFrame, summary: pd.DataFrame, out: str):
     ax.set_ylabel("final exact loss, every run")
     ax = axes[2]
     reached = runs.dropna(subset=["iterations_to_threshold"])
+    c = float((runs["lr"] * runs["m"]).median())
     sns.lineplot(data=reached, x="m", y="iterations_to_threshold", estimator="median",
-                 errorbar=("pi", 50), marker="o", ax=ax)
+                 errorbar=("pi", 50), marker="o", ax=ax, label=f"eta = {c:g}/m (median, IQR)")
+    ax.plot(tuned["m"], tuned["iterations_to_threshold_median"], marker="s", color="tab:orange",
+            label="eta chosen per m (median)")
+    ax.set_ylabel("iterations to the threshold\n(runs that reached it)")
+    ax.set_yscale("log")
+    ax.legend(fontsize=7)
+    ax = axes[3]
+    ax.plot(tuned["m"], tuned["c"], marker="s", color="tab:orange")
+    ax.axhline(c, color="tab:blue", linestyle=":")
+    ax.set_yscale("log", base=2)
+    ax.set_ylabel("chosen step times m (c in eta = c/m)")
+    ax.set_title("lr test per width (dotted: the fixed c)", fontsize=9)
     for ax in axes:
         width_axis(ax, summary["m"])
-    ax.set_ylabel("iterations to the threshold\n(runs that reached it; median, IQR)")
     d, n = runs["d"].iloc[0], runs.groupby("m").size().min()
     fig.suptitle(f"Sum-of-ReLUs teacher, d={d}; {n} seeds per m", fontsize=9)
     fig.tight_layout()
@@ -77,12 +95,14 @@ def main(argv=None):
     p.add_argument("--logs", nargs="+", help="training logs (curves)")
     p.add_argument("--runs", help="per-run table (vs_m)")
     p.add_argument("--summary", help="per-m table (vs_m)")
+    p.add_argument("--tuned", help="per-m table of the runs at a step chosen per m (vs_m)")
+    p.add_argument("--threshold", type=float, help="stuck threshold (curves)")
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     if a.kind == "curves":
-        curves(read_runs(a.logs), a.out)
+        curves(read_runs(a.logs), a.threshold, a.out)
     else:
-        vs_m(pd.read_parquet(a.runs), pd.read_csv(a.summary), a.out)
+        vs_m(pd.read_parquet(a.runs), pd.read_csv(a.summary), pd.read_csv(a.tuned), a.out)
 
 
 if __name__ == "__main__":

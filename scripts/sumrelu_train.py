@@ -13,6 +13,8 @@ logged iteration and seed) and a Parquet table of the final weights (one row per
 """
 import argparse
 
+import pandas as pd
+
 from overparam.logs import provenance, run_frame, write_atomic
 from overparam.sumrelu import describe, sgd
 from overparam.threads import set_threads
@@ -23,7 +25,9 @@ def main(argv=None):
     p.add_argument("--d", type=int, required=True)
     p.add_argument("--m", type=int, required=True, help="student width")
     p.add_argument("--seeds", type=int, required=True, help="runs: seeds 0 .. seeds-1")
-    p.add_argument("--lr-times-m", type=float, required=True, help="step size = this / m")
+    step = p.add_mutually_exclusive_group(required=True)
+    step.add_argument("--lr-times-m", type=float, help="step size = this / m")
+    step.add_argument("--lr-test", help="lr test of this width (sumrelu_lr_test.py): its chosen step")
     p.add_argument("--batch-size", type=int, required=True)
     p.add_argument("--iterations", type=int, required=True)
     p.add_argument("--log-every", type=int, required=True)
@@ -34,6 +38,9 @@ def main(argv=None):
     a = p.parse_args(argv)
 
     set_threads(a.threads)
+    if a.lr_test:
+        test = pd.read_parquet(a.lr_test)
+        a.lr_times_m = float(test.loc[test["chosen"], "lr_times_m"].iloc[0])
     lr = a.lr_times_m / a.m
     rows, W = sgd(a.d, a.m, range(a.seeds), lr=lr, batch_size=a.batch_size, iterations=a.iterations,
                   log_every=a.log_every, mc_samples=a.mc_samples)

@@ -71,9 +71,32 @@ def sumrelu_logs(runs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def sumrelu_certify() -> pd.DataFrame:
+    """certify.csv of widths 4, 5, 8 at d = 4: two certified minima at m = d, each of whose 4 lifts
+    is a saddle, one fresh minimum at m = d + 1, every run at m = 8 still moving."""
+    return pd.DataFrame(dict(
+        m=[4, 5, 8], runs=3, global_minimum=[1, 2, 0], spurious_minimum=[2, 1, 0], saddle=0, not_converged=[0, 0, 3],
+        stuck=[2, 1, 0], end_grad_norm_median=[0.3, 1e-6, 1e-2], minima_lambda_min_low=[0.05, 0.02, np.nan],
+        minima_lambda_min_high=[0.1, 0.02, np.nan], minima_move_max=[0.05, 0.04, np.nan],
+        minima_min_norm=[0.8, 0.7, np.nan], minima_max_cos=[0.01, 0.02, np.nan],
+        minima_F_values=["0.01000000 0.02000000", "0.03000000", np.nan], minima_matching_published=[2, np.nan, np.nan],
+        published_families=[3, 0, 0], lifts=[8, 5, 0], lift_saddles=[8, 5, 0], lift_lambda_min_low=[-0.4, -0.3, np.nan],
+        lift_lambda_min_high=[-0.2, -0.1, np.nan], lift_grad_norm_max=[1e-9, 1e-9, np.nan], threshold=1e-2,
+        grad_tol=1e-4, curv_tol=1e-6, move_tol=0.1, polish_lr=0.1, polish_tol=1e-9))
+
+
+def sumrelu_tuned() -> pd.DataFrame:
+    """tuned.csv: the lr test picks larger c for wider students, and the price of width remains."""
+    return pd.DataFrame(dict(
+        m=[4, 5, 8], c=[1.0, 2.0, 4.0], test_loss=[0.05, 1e-3, 1e-3], eta=[0.25, 0.4, 0.5], runs=3, reached=[1, 3, 3],
+        iterations_to_threshold_median=[100.0, 100.0, 200.0], iterations_to_threshold_coarse_median=[100.0, 100.0, 200.0],
+        base_c=1.0, base_reached=[1, 3, 3], base_iterations_to_threshold_median=[200.0, 200.0, 300.0], threshold=1e-2))
+
+
 def sumrelu_inputs(runs=None):
     runs = sumrelu_runs() if runs is None else runs
-    return dict(runs=runs, summary=per_m(runs), logs=sumrelu_logs(runs), curve_ms=[4, 8])
+    return dict(runs=runs, summary=per_m(runs), logs=sumrelu_logs(runs), curve_ms=[4, 8], certify=sumrelu_certify(),
+                tuned=sumrelu_tuned())
 
 
 def spurious_inputs():

@@ -208,7 +208,27 @@ def sumrelu_logs_off():
     return x
 
 
-SUMRELU = {"sumrelu_logs_off": sumrelu_logs_off,
+def sumrelu_frame(name, **edits):
+    """Synthetic inputs with rows of the certify or tuned table changed: {column: {m: value}}."""
+    def make():
+        x = synthetic.sumrelu_inputs()
+        for col, by_m in edits.items():
+            for m, v in by_m.items():
+                x[name].loc[x[name]["m"] == m, col] = v
+        return x
+    return make
+
+
+SUMRELU_CHECKS = {
+    "narrow_saddle": sumrelu_frame("certify", spurious_minimum={4: 1, 5: 0}, saddle={4: 1, 5: 1}, lift_saddles={4: 3}),
+    "family_off": sumrelu_frame("certify", minima_matching_published={4: 1}),
+    "extra_unit_split": sumrelu_frame("certify", minima_max_cos={5: 1.0}),
+    "wide_converged": sumrelu_frame("certify", not_converged={8: 2}, global_minimum={8: 1}),
+    "step_flat": sumrelu_frame("tuned", c={8: 1.0}),
+    "price_gone": sumrelu_frame("tuned", iterations_to_threshold_median={8: 120.0}),
+}
+
+SUMRELU = {"sumrelu_logs_off": sumrelu_logs_off, **SUMRELU_CHECKS,
            **{f.__name__: (lambda f=f: sumrelu_with(f)) for f in (
                none_stuck, all_stuck, wide_stuck, narrow_mostly_fine, wide_cheap)}}
 

@@ -72,3 +72,44 @@ def test_wilson_interval():
     assert lo[0] == 0 and 0 < hi[0] < 0.35
     assert hi[1] == 1 and 0.65 < lo[1] < 1
     assert lo[2] < 0.5 < hi[2]
+
+
+def _fd_hessian(W, Vn, eps=1e-6):
+    m, d = W.shape
+    g = lambda X: population_grad(torch.from_numpy(X)[None], torch.from_numpy(Vn))[0].numpy()
+    cols = [(g(W + eps * E.reshape(m, d)) - g(W - eps * E.reshape(m, d))) / (2 * eps) for E in np.eye(m * d)]
+    return np.stack([c.ravel() for c in cols], 1)
+
+
+def test_hessian_matches_finite_differences_of_the_exact_gradient():
+    from overparam.sumrelu_hessian import hessian, smallest_eigenvalues
+    Vn = np.eye(5)
+    W = init_students(5, 7, [0])[0].numpy()
+    H = hessian(W, Vn)
+    np.testing.assert_allclose(H, _fd_hessian(W, Vn), atol=1e-8)
+    # parallel units and units on teacher directions: the loss is still twice differentiable
+    split = np.vstack([0.3 * Vn[:1], Vn[1:], 0.7 * Vn[:1]])
+    np.testing.assert_allclose(hessian(split, Vn), _fd_hessian(split, Vn), atol=1e-5)
+    lam = smallest_eigenvalues(W, Vn, 2, dense_max=0, tol=1e-12)  # Lanczos agrees with the dense matrix
+    np.testing.assert_allclose(lam, np.linalg.eigvalsh(H)[:2], atol=1e-9)
+
+
+def test_certify_classes_and_split_lift():
+    from overparam.sumrelu_certify import certify_run, exact, split_lift
+    Vn = np.eye(5)
+    kw = dict(threshold=1e-2, grad_tol=1e-4, curv_tol=1e-6, move_tol=0.1, eigenvalues=2, dense_max=1000,
+              eig_tol=1e-10, polish_lr=0.1, polish_tol=1e-9, polish_cap=10_000)
+    assert certify_run(Vn.copy(), Vn, **kw)["class"] == "global minimum"
+    near = Vn + 1e-3 * np.random.default_rng(0).standard_normal((5, 5))  # below the threshold, still moving
+    assert certify_run(near, Vn, **kw)["class"] == "not converged"
+    lift = split_lift(Vn, 2)
+    assert lift.shape == (6, 5) and exact(lift, Vn)[0] < 1e-12 and exact(lift, Vn)[1] < 1e-12
+
+
+def test_lr_test_takes_the_best_step_and_counts_divergence_as_infinite():
+    from overparam.sumrelu_tuned import choose, lr_test
+    test = lr_test(4, 5, [1.0, 64.0], [3, 4], batch_size=16, iterations=50)
+    assert np.isinf(test.loc[test["lr_times_m"] == 64.0, "test_loss"]).all()
+    assert choose(test) == 1.0
+    tie = pd.DataFrame(dict(lr_times_m=[2.0, 1.0], seed=0, test_loss=[0.1, 0.1]))
+    assert choose(tie) == 1.0

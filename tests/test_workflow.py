@@ -131,6 +131,11 @@ def test_tiny_workflow_end_to_end(tiny_run, run_snakemake):
     assert {"final_exact_loss", "final_mc_loss", "stuck", "directions_covered", "anti_aligned_neurons"} <= set(sr.columns)
     table = pd.read_csv(tmp_path / "results/sumrelu/summary.csv")
     assert table["stuck_ci_low"].le(table["stuck_fraction"]).all()
+    cert = pd.read_csv(tmp_path / "results/sumrelu/certify.csv")  # every run classified once
+    classes = ["global_minimum", "spurious_minimum", "saddle", "not_converged"]
+    assert sorted(cert["m"]) == [4, 5, 8] and cert[classes].sum(axis=1).eq(cert["runs"]).all()
+    tuned = pd.read_csv(tmp_path / "results/sumrelu/tuned.csv")  # the step chosen from the tiny grid
+    assert sorted(tuned["m"]) == [4, 5, 8] and set(tuned["c"]) <= {1.0, 4.0} and tuned["runs"].eq(3).all()
     weights = pd.read_parquet(next((tmp_path / "results/sumrelu").rglob("weights.parquet")))
     assert len(weights["w"].iloc[0]) == 4
     spurious = pd.read_csv(tmp_path / "results/spurious/spurious_table.csv")

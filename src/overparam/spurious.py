@@ -28,6 +28,9 @@ STOP_NAMES = {TOLERANCE: "tolerance", BELOW_LEVEL: "below_level", CAP: "cap"}
 # a rise of F below this is rounding: F is a difference of terms of size ~k^2, and the rises
 # seen in runs taken to the tolerance stay below 1e-12
 RISE_EPS = 1e-10
+# end points of one family share their objective to ~1e-12 (gradient below 1.6e-10); the published
+# objectives are rounded to 8 decimals
+FAMILY_ATOL = 1e-6
 
 
 # fdlibm's arccos (e_acos.c, error below 1 ulp), inlined: the step computes n(n+1)/2 + n k of

@@ -81,7 +81,7 @@ def sgd(d: int, m: int, seeds, *, lr: float, batch_size: int, iterations: int, l
     """Mini-batch SGD on fresh samples for all seeds at once (seeds stacked on the first axis;
     a run's numbers do not depend on the other seeds). Every `log_every` iterations logs, per
     run: the exact population loss, a Monte-Carlo estimate on `mc_samples` fresh samples
-    (their own stream), and the average mini-batch loss since the last log.
+    (their own stream; none when `mc_samples` is 0), and the average mini-batch loss since the last log.
     Returns (rows, W) with W the final weights (S, m, d), float64."""
     seeds = list(seeds)
     V = torch.eye(d, dtype=torch.float64)
@@ -93,8 +93,11 @@ def sgd(d: int, m: int, seeds, *, lr: float, batch_size: int, iterations: int, l
     def log(it, batch_avg, seconds):
         Wd = torch.from_numpy(W).double()
         exact = population_loss(Wd, V)
-        Xe = torch.stack([torch.randn(mc_samples, d, generator=g, dtype=torch.float64) for g in evals])
-        mc = (student(Xe, Wd) - teacher(Xe, V)).square().mean(-1)
+        if mc_samples:
+            Xe = torch.stack([torch.randn(mc_samples, d, generator=g, dtype=torch.float64) for g in evals])
+            mc = (student(Xe, Wd) - teacher(Xe, V)).square().mean(-1)
+        else:
+            mc = torch.full((len(seeds),), float("nan"))
         for i, s in enumerate(seeds):
             rows.append(dict(seed=s, iteration=it, samples=it * batch_size, exact_loss=float(exact[i]),
                              mc_loss=float(mc[i]), batch_loss=float(batch_avg[i]), seconds=seconds))

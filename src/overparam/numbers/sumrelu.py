@@ -16,7 +16,8 @@ STUDY = "sumrelu"
 c = partial(claim, STUDY)  # every claim of this module belongs to its study
 
 
-def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curve_ms: list[int]) -> Numbers:
+def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curve_ms: list[int],
+          certify: pd.DataFrame, tuned: pd.DataFrame) -> Numbers:
     n = Numbers()
     t = summary.sort_values("m").reset_index(drop=True)
     d = int(runs["d"].iloc[0])
@@ -111,8 +112,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             f"of the {d} teacher directions and {fmt(stuck['anti_aligned_neurons'].mean()) if len(stuck) else ''} units "
             "pointing away from a teacher direction: a unit that starts on the wrong side is pushed further away, "
             "and with \\(m=d\\) there is no spare unit to take over the teacher direction it abandoned. These end "
-            "points look like the spurious minima that Safran and Shamir describe; we have not certified them as "
-            "minima (gradient and Hessian at the end point).",
+            "points are certified below.",
             (f"Of the {len(stuck)} stuck runs, {int((stuck['directions_covered'] < d).sum())} leave at least one "
              f"teacher direction without an aligned unit (on average the stuck runs have units aligned with "
              f"{fmt(stuck['directions_covered'].mean())} of the {d} directions); the others cover every direction "
@@ -131,6 +131,9 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             "Within our budget width costs no final accuracy: the median final loss of the widest student "
             f"({fmt(med[-1], 2)}) is within a factor two of the best width's ({fmt(med.min(), 2)})."))
 
+    certified(n, certify, d)
+    price(n, tuned, d)
+
     tab = pd.DataFrame({
         r"\(m\)": t["m"].map(fmt),
         "stuck": [f"{int(a)} of {int(b)}" for a, b in zip(t["stuck"], t["runs"])],
@@ -142,3 +145,125 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
     })
     n.tables["sumrelu_table"] = tabular(tab, "rrlrlr")
     return n
+
+
+def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
+    """Where the runs ended (results/sumrelu/certify.csv): classes per width, the spurious minima at
+    m = d against Safran and Shamir's families, their split lifts, and the stuck runs at m = d + 1."""
+    t = t.sort_values("m").reset_index(drop=True)
+    q = t.iloc[0]
+    stuck, mins = int(q["stuck"]), int(q["spurious_minimum"])
+    n.macros += [("SumreluCertM", fmt(q["m"])), ("SumreluCertStuck", fmt(stuck)), ("SumreluCertMinima", fmt(mins)),
+                 ("SumreluCertGradTol", fmt(q["grad_tol"])), ("SumreluCertCurvTol", fmt(q["curv_tol"])),
+                 ("SumreluCertMoveTol", fmt(q["move_tol"])), ("SumreluPolishLr", fmt(q["polish_lr"])),
+                 ("SumreluPolishTol", fmt(q["polish_tol"]))]
+    ok = stuck > 0 and mins == stuck
+    n.add(c("SumreluCertifiedClaim", "at the narrowest width some run is stuck, and every stuck run polishes to a "
+            "critical point near its end point whose smallest Hessian eigenvalue is above -curv_tol", ok,
+            {"stuck": stuck, "spurious_minima": mins, "saddles": int(q["saddle"]),
+             "not_converged": int(q["not_converged"])},
+            f"At \\(m={fmt(q['m'])}\\) all {fmt(stuck)} stuck end points are spurious local minima: gradient descent "
+            f"on the exact loss moves each by at most {fmt(100 * q['minima_move_max'], 2)}\\% of \\(|W|\\) to a "
+            "critical point whose Hessian is positive definite (smallest eigenvalues "
+            f"{fmt(q['minima_lambda_min_low'], 2)} to {fmt(q['minima_lambda_min_high'], 2)}), so the SGD runs sit in "
+            "the noise ball of strict minima.",
+            f"At \\(m={fmt(q['m'])}\\), of {fmt(stuck)} stuck end points {fmt(mins)} are spurious local minima, "
+            f"{fmt(q['saddle'])} saddles and {fmt(q['not_converged'])} not converged."))
+    pub, match = int(q["published_families"]), q["minima_matching_published"]
+    values = str(q["minima_F_values"]) if isinstance(q["minima_F_values"], str) else ""
+    fam = pub > 0 and mins > 0 and match == mins
+    n.add(c("SumreluFamiliesClaim", "Safran and Shamir published families for (d, d), and every certified minimum at "
+            "m = d has the objective F = f/2 of one of them (within FAMILY_ATOL)", fam,
+            {"minima": mins, "matching": match if pub else "none published", "F": values},
+            f"Their objectives \\(F=f/2\\) (the normalization of Safran and Shamir) take "
+            f"{len(values.split())} values, {', '.join(fmt(float(v), 4) for v in values.split())}, each the "
+            f"objective of one of their {fmt(pub)} published families for \\(k=n={fmt(q['m'])}\\): SGD stops "
+            "in the same spurious minima as their gradient descent.",
+            (f"Of their objectives \\(F=f/2\\) ({', '.join(fmt(float(v), 4) for v in values.split())}), "
+             f"{fmt(match)} of {fmt(mins)} match one of Safran and Shamir's {fmt(pub)} families for this width."
+             if pub else "Safran and Shamir published no families for this width.")))
+    lifts, sad = int(q["lifts"]), int(q["lift_saddles"])
+    n.add(c("SumreluLiftSaddleClaim", "every split of one unit of a certified minimum at m = d into two halves "
+            "(m = d + 1) is a critical point with smallest Hessian eigenvalue below -curv_tol", lifts > 0 and sad == lifts,
+            {"lifts": lifts, "saddles": sad, "lambda_min_high": float(q["lift_lambda_min_high"])},
+            f"One extra unit turns every one of them into a saddle: splitting any unit into two halves gives the "
+            f"same function with \\(m+1\\) units, a critical point (gradient at most "
+            f"{fmt(q['lift_grad_norm_max'], 1)}), and at all {fmt(lifts)} such points the Hessian has a negative "
+            f"eigenvalue (the largest of the smallest eigenvalues is {fmt(q['lift_lambda_min_high'], 2)}), as "
+            "Safran, Yehudai and Shamir prove for non-global minima under conditions they check numerically.",
+            f"Of the {fmt(lifts)} points that split one unit of these minima into two halves (\\(m+1\\) units), "
+            f"{fmt(sad)} are saddles."))
+    nxt = t[t["m"] == q["m"] + 1]
+    if len(nxt):
+        r = nxt.iloc[0]
+        k, km = int(r["stuck"]), int(r["spurious_minimum"])
+        fresh = k > 0 and km == k and r["minima_min_norm"] > 0.1 and r["minima_max_cos"] < 0.99
+        vals = r["minima_F_values"].split() if isinstance(r["minima_F_values"], str) else []
+        n.add(c("SumreluExtraUnitClaim", "at m = d + 1 some run is stuck, every stuck run is a certified minimum, and "
+                "none of those minima has a vanished unit (norm < 0.1) or two parallel units (cosine > 0.99)", fresh,
+                {"stuck": k, "minima": km, "min_norm": float(r["minima_min_norm"]) if km else "none",
+                 "max_cos": float(r["minima_max_cos"]) if km else "none"},
+                f"Yet at \\(m={fmt(r['m'])}\\) SGD still stops in {fmt(k)} of {fmt(r['runs'])} runs, each at a strict "
+                f"local minimum of the \\({fmt(r['m'])}\\)-unit loss (smallest eigenvalues "
+                f"{fmt(r['minima_lambda_min_low'], 2)} to {fmt(r['minima_lambda_min_high'], 2)}; \\(F\\) = "
+                f"{', '.join(fmt(float(v), 4) for v in vals)}) with no vanished unit and no two parallel units: "
+                "not a lifted minimum of the narrower loss but one of the spurious minima that the wider loss has "
+                "of its own (Safran and Shamir also find them with \\(n=k+1\\)).",
+                f"At \\(m={fmt(r['m'])}\\), {fmt(k)} of {fmt(r['runs'])} runs are stuck; {fmt(km)} of them are "
+                "certified local minima" + (f" (smallest unit norm {fmt(r['minima_min_norm'], 2)}, largest cosine "
+                                            f"between units {fmt(r['minima_max_cos'], 2)})." if km else ".")))
+    never = t[::-1]["not_converged"].eq(t[::-1]["runs"]).cumprod().astype(bool)[::-1]
+    from_m = t.loc[never, "m"].min() if never.any() else None
+    n.add(c("SumreluUnconvergedWideClaim", "from some width on, every run of every wider width ends not converged "
+            "(below the threshold with |grad f| above grad_tol)", from_m is not None,
+            {"from_m": from_m if from_m is not None else "none"},
+            f"From \\(m={fmt(from_m) if from_m is not None else ''}\\) on, no run has converged within the budget: each "
+            "is below the threshold but its gradient is still above the tolerance.",
+            "At every width some run has converged within the budget."))
+    tab = pd.DataFrame({
+        r"\(m\)": t["m"].map(fmt), "stuck": t["stuck"].map(fmt),
+        "global min.": t["global_minimum"].map(fmt), "spurious min.": t["spurious_minimum"].map(fmt),
+        "saddle": t["saddle"].map(fmt), "not conv.": t["not_converged"].map(fmt),
+        r"median \(|\nabla f|\)": t["end_grad_norm_median"].map(lambda v: fmt(v, 2)),
+        "lifts: saddles": [f"{int(s)} of {int(a)}" if a else "--" for s, a in zip(t["lift_saddles"], t["lifts"])],
+    })
+    n.tables["sumrelu_certify_table"] = tabular(tab, "rrrrrrrl")
+
+
+def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
+    """The price of width at a step chosen per width (results/sumrelu/tuned.csv)."""
+    t = t.sort_values("m").reset_index(drop=True)
+    lo, hi = t.iloc[0], t.iloc[-1]
+    n.macros += [("SumreluTunedChosenNarrow", fmt(lo["c"])), ("SumreluTunedChosenWide", fmt(hi["c"])),
+                 ("SumreluTunedChosenList", ", ".join(f"{fmt(c)}" for c in t["c"]))]
+    grows = bool(hi["c"] > lo["c"])
+    n.add(c("SumreluTunedStepClaim", "the lr test chooses a larger c (eta = c/m) at the widest width than at the "
+            "narrowest", grows, {"c_narrow": float(lo["c"]), "c_wide": float(hi["c"])},
+            f"The lr test picks larger steps for wider students (\\(c={fmt(lo['c'])}\\) at \\(m={fmt(lo['m'])}\\), "
+            f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\)): \\(\\eta=1/m\\) shrinks the step faster than the "
+            "width requires.",
+            f"The lr test picks no larger step for wider students (\\(c={fmt(lo['c'])}\\) at \\(m={fmt(lo['m'])}\\), "
+            f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\)): \\(\\eta\\propto1/m\\) is the scaling the workflow "
+            "itself would choose."))
+    med = t["iterations_to_threshold_median"].to_numpy(float)
+    best = int(np.nanargmin(med)) if np.isfinite(med).any() else len(med) - 1  # no width reached it: widest
+    slower = bool(np.isfinite(med[-1]) and med[-1] > 1.5 * med[best])
+    n.add(c("SumreluTunedPriceClaim", "at the chosen steps, the median iterations to the threshold of the widest width "
+            "exceed 1.5 times the smallest median over widths", slower,
+            {"widest": float(med[-1]), "smallest": float(med[best]), "at_m": int(t["m"].iloc[best])},
+            f"At the chosen steps wider students still need more iterations to reach the threshold (median "
+            f"{fmt(med[-1])} at \\(m={fmt(hi['m'])}\\) against {fmt(med[best])} at \\(m={fmt(t['m'].iloc[best])}\\); "
+            f"at \\(\\eta=1/m\\): {fmt(hi['base_iterations_to_threshold_median'])} and "
+            f"{fmt(t['base_iterations_to_threshold_median'].iloc[best])}): the price of width is not only the step.",
+            f"At the chosen steps the price disappears: the median iterations to the threshold at "
+            f"\\(m={fmt(hi['m'])}\\) ({fmt(med[-1])}) are within 1.5 times the fastest width's "
+            f"({fmt(med[best])} at \\(m={fmt(t['m'].iloc[best])}\\)), against "
+            f"{fmt(hi['base_iterations_to_threshold_median'])} and {fmt(t['base_iterations_to_threshold_median'].iloc[best])} "
+            "at \\(\\eta=1/m\\): the growth with \\(m\\) was the step's doing."))
+    tab = pd.DataFrame({
+        r"\(m\)": t["m"].map(fmt), r"chosen \(c\)": t["c"].map(fmt),
+        "reached": [f"{int(a)} of {int(b)}" for a, b in zip(t["reached"], t["runs"])],
+        "iterations, chosen step": t["iterations_to_threshold_median"].map(fmt),
+        r"iterations, \(\eta=1/m\)": t["base_iterations_to_threshold_median"].map(fmt),
+    })
+    n.tables["sumrelu_tuned_table"] = tabular(tab, "rrrrr")
