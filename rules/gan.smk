@@ -53,6 +53,8 @@ rule gan_train:
         checkpoint=lambda wc: Path(GAN_RUN.format(**wc), "checkpoint.pt"),  # kept while a run is cut off
         epoch_samples=lookup(dpath="gan/epoch_samples", within=config),
         sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
+        sample_updates=lookup(dpath="gan/sample_updates", within=config),
+        log_updates=lookup(dpath="gan/log_updates", within=config),
         device=lookup(dpath="gan/device", within=config),
     log:
         f"logs/{GAN_RUN_ID}.log",
@@ -65,7 +67,7 @@ rule gan_train:
     wildcard_constraints:
         regime="|".join(GAN["regimes"]),
     shell:
-        "python {params.script} --data {input} --regime {wildcards.regime} --lr-g {wildcards.lr_g} --lr-d {wildcards.lr_d} --batch-size {wildcards.batch} --epochs {wildcards.epochs} --epoch-samples {params.epoch_samples} --seed {wildcards.seed} --sample-epochs {params.sample_epochs} --device {params.device} --threads {threads} --checkpoint {params.checkpoint} --log-out {output.log} --samples-out {output.samples} --generator-out {output.generator} > {log} 2>&1"
+        "python {params.script} --data {input} --regime {wildcards.regime} --lr-g {wildcards.lr_g} --lr-d {wildcards.lr_d} --batch-size {wildcards.batch} --epochs {wildcards.epochs} --epoch-samples {params.epoch_samples} --seed {wildcards.seed} --sample-epochs {params.sample_epochs} --sample-updates {params.sample_updates} --log-updates {params.log_updates} --device {params.device} --threads {threads} --checkpoint {params.checkpoint} --log-out {output.log} --samples-out {output.samples} --generator-out {output.generator} > {log} 2>&1"
 
 
 rule gan_quality:
