@@ -248,6 +248,13 @@ def gan_source():
 GAN_SOURCE = gan_source()
 
 
+def gan_sample_updates():
+    """The update counts of gan.sample_updates that every regime reaches: the columns of the
+    equal-updates sample grid (the others would leave a row blank)."""
+    least = min(c["epochs"] * (GAN["epoch_samples"] // c["batch_size"]) for c in GAN["regimes"].values())
+    return [u for u in sorted(GAN["sample_updates"]) if u <= least] or sorted(GAN["sample_updates"])
+
+
 def gan_runs(name, first_seed=False):
     """Paths of `name` in every GAN run, regime by regime in config order."""
     seeds = GAN["seeds"][:1] if first_seed else GAN["seeds"]

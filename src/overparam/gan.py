@@ -146,6 +146,27 @@ def train_epoch(s: dict, x: torch.Tensor, batch_size: int, epoch_samples: int, s
     return rows
 
 
+def step_flops(batch_size: int) -> int:
+    """Floating-point operations of the matrix products of one `step` (2 per multiply-add):
+    D step: G forward on B (no graph), D forward on 2B (real and fake), D backward on 2B (weight
+    gradients of every layer, input gradients of all but the first: the inputs need none);
+    G step: G forward and D forward on B, D backward on B (input gradients only: D's weights need
+    none), G backward on B (weight gradients of every layer, input gradients of all but the
+    first: z needs none)."""
+    macs = lambda net: [m.in_features * m.out_features for m in net if isinstance(m, nn.Linear)]
+    g, d = macs(make_generator()), macs(make_discriminator())
+    per_sample = (sum(g) + 2 * sum(d) + 2 * (sum(d) + sum(d[1:]))  # D step
+                  + sum(g) + sum(d) + sum(d) + sum(g) + sum(g[1:]))  # G step
+    return 2 * batch_size * per_sample
+
+
+def adam_bytes() -> int:
+    """Bytes one step's two Adam updates must move at least: read the parameter, its gradient
+    and both moments, write back the parameter and both moments (float32)."""
+    n = sum(p.numel() for net in (make_generator(), make_discriminator()) for p in net.parameters())
+    return 7 * 4 * n
+
+
 @torch.no_grad()
 def sample(G: nn.Module, z: torch.Tensor) -> np.ndarray:
     """Generated digits for latent batch z, as uint8 28x28 images."""
