@@ -1,84 +1,118 @@
 #!/usr/bin/env python
-"""Seconds per epoch of the GAN study's training step, per regime of config.yaml, beside the
-textbook loop (sigmoid + BCELoss, real and fake through D in two passes, a fresh z and a second
-generator pass for the G step, unfused Adam). Both are timed in this one process, alternating,
-so that their ratio holds on a shared machine.
+"""The GAN study's training step (overparam.gan.step, the reference's step) in one thread, at
+batch 100 and 1000, beside its floor and beside the reference loop written as the reference
+writes it (the D step backpropagating into G, D's weight gradients computed in the G step).
+
+The floor of a step is what no implementation can skip: its matrix products (gan.step_flops,
+checked against torch's flop counter by the tests) at this machine's single-thread float32 GEMM
+rate measured in this run (1024^3 products), plus the memory traffic of the two Adam updates
+(gan.adam_bytes) at the measured single-thread copy rate, plus the dropout masks of the four
+discriminator passes at the measured rate of torch's Bernoulli draws. The FLOP bound is the
+first part alone. The last line printed is JSON.
 
     python bench/gan.py --threads 1 --steps 20
 """
 import argparse
+import json
 import time
 
 import torch
-import torch.nn as nn
 import yaml
 
 from overparam import gan
 from overparam.threads import set_threads
 
 
-def textbook(B, lr_g, lr_d, device):
-    torch.manual_seed(0)
-    G = gan.make_generator().to(device)
-    D = nn.Sequential(*gan.make_discriminator(), nn.Sigmoid()).to(device)
-    og, od = torch.optim.Adam(G.parameters(), lr_g), torch.optim.Adam(D.parameters(), lr_d)
-    bce, ones, zeros = nn.BCELoss(), torch.ones(B, 1, device=device), torch.zeros(B, 1, device=device)
-    x = torch.rand(B, 784, device=device) * 2 - 1
+def best_seconds(f, repeats):
+    f()  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        f()
+        best = min(best, time.perf_counter() - t0)
+    return best
 
-    def step():
-        od.zero_grad()
-        loss = bce(D(x), ones) + bce(D(G(torch.randn(B, 100, device=device)).detach()), zeros)
-        loss.backward()
-        od.step()
-        og.zero_grad()
-        bce(D(G(torch.randn(B, 100, device=device))), ones).backward()
-        og.step()
+
+def machine_rates(device, repeats=10):
+    """On `device` (one thread on the CPU): float32 GEMM FLOP/s, copy bytes/s (read + write of
+    64 MB arrays) and seconds per Bernoulli draw."""
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    A, B, C = (torch.randn(1024, 1024, device=device) for _ in range(3))
+    gemm = 2 * 1024**3 / best_seconds(lambda: (torch.mm(A, B, out=C), sync()), repeats)
+    x, y = torch.randn(16 * 2**20, device=device), torch.empty(16 * 2**20, device=device)
+    copy = 2 * 4 * x.numel() / best_seconds(lambda: (y.copy_(x), sync()), repeats)
+    m = torch.empty(1 << 20, device=device)
+    draw = best_seconds(lambda: (m.bernoulli_(0.7), sync()), repeats) / m.numel()
+    return gemm, copy, draw
+
+
+def reference_loop(s):
+    """The reference's D_train and G_train, verbatim apart from the names (BCELoss, gradients
+    through G in the D step, D's weight gradients in the G step)."""
+    G, D, bce = s["G"], s["D"], torch.nn.BCELoss()
+
+    def step(x, ones, zeros):
+        D.zero_grad()
+        fake = G(torch.randn(len(x), gan.LATENT, generator=s["latent"]).to(x.device))
+        (bce(D(x), ones) + bce(D(fake), zeros)).backward()
+        s["opt_d"].step()
+        G.zero_grad()
+        bce(D(G(torch.randn(len(x), gan.LATENT, generator=s["latent"]).to(x.device))), ones).backward()
+        s["opt_g"].step()
     return step
 
 
-def ours(B, lr_g, lr_d, device):
-    s = gan.init_state(0, lr_g, lr_d, device)
-    x = torch.rand(B * 4, 784, device=device) * 2 - 1
-    return lambda: gan.train_epoch(s, x, B, B, 0)  # an "epoch" of one batch
+def timed(step, B, n, device):
+    x = torch.rand(B, 784, device=device) * 2 - 1
+    ones, zeros = torch.ones(B, 1, device=device), torch.zeros(B, 1, device=device)
 
-
-def timed(step, n, device):
-    step()
-    step()  # warm-up
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    t = time.perf_counter()
-    for _ in range(n):
-        step()
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    return (time.perf_counter() - t) / n
+    def run():
+        for _ in range(n):
+            step(x, ones, zeros)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+    return best_seconds(run, repeats=2) / n
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--config", default="config.yaml")
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--steps", type=int, default=20, help="timed steps per measurement")
-    p.add_argument("--rounds", type=int, default=2, help="alternating measurements of each loop")
+    p.add_argument("--steps", type=int, default=20, help="timed steps at batch 100 (a tenth at batch 1000)")
+    p.add_argument("--batches", type=int, nargs="+", default=[100, 1000])
     p.add_argument("--device", default="auto")
     a = p.parse_args(argv)
     set_threads(a.threads)
     device = gan.pick_device(a.device)
     cfg = yaml.safe_load(open(a.config))["gan"]
-    print(f"device {device}, {a.threads} thread(s), epoch = {cfg['epoch_samples']} samples")
-    print(f"{'regime':22s} {'batch':>5s} {'ours s/epoch':>12s} {'textbook':>9s} {'speed-up':>8s} {'epochs':>6s} {'regime min':>10s}")
-    total = 0.0
-    for name, c in cfg["regimes"].items():
-        B = c["batch_size"]
-        steps = {"ours": ours(B, c["lr_g"], c["lr_d"], device), "textbook": textbook(B, c["lr_g"], c["lr_d"], device)}
-        best = {k: min(timed(f, max(2, a.steps * 100 // B), device) for _ in range(a.rounds)) for k, f in steps.items()}
-        per_epoch = {k: v * cfg["epoch_samples"] / B for k, v in best.items()}
-        minutes = per_epoch["ours"] * c["epochs"] / 60
-        total += minutes
-        print(f"{name:22s} {B:5d} {per_epoch['ours']:12.1f} {per_epoch['textbook']:9.1f} "
-              f"{per_epoch['textbook'] / per_epoch['ours']:7.2f}x {c['epochs']:6d} {minutes:10.1f}")
-    print(f"all regimes one after another: {total:.0f} min of training on {a.threads} thread(s)")
+    gemm, copy, draw = machine_rates(device)
+    print(f"device {device}, {a.threads} thread(s): GEMM {gemm / 1e9:.1f} GFLOP/s, copy {copy / 1e9:.1f} GB/s, "
+          f"Bernoulli draw {draw * 1e9:.2f} ns")
+    out = []
+    for B in a.batches:
+        n = max(2, a.steps * 100 // B)
+        ours = gan.init_state(0, 2e-4, 2e-4, device)
+        ours["G"].train(), ours["D"].train()
+        ref = gan.init_state(0, 2e-4, 2e-4, device)
+        ours_s = timed(lambda x, o, z: gan.step(ours, x, o, z), B, n, device)
+        ref_s = timed(reference_loop(ref), B, n, device)
+        flops = gan.step_flops(B)
+        bound = flops / gemm
+        masks = 4 * B * (1024 + 512 + 256)  # dropout after each hidden layer, in 4 D passes of B
+        floor = bound + gan.adam_bytes() / copy + masks * draw
+        epoch = cfg["epoch_samples"] // B
+        regimes = {k: c["epochs"] * epoch * ours_s / 60 for k, c in cfg["regimes"].items() if c["batch_size"] == B}
+        out.append(dict(batch=B, s_per_step=ours_s, reference_s_per_step=ref_s, flop_per_step=flops,
+                        flop_bound_s=bound, ratio_to_flop_bound=ours_s / bound, adam_s=gan.adam_bytes() / copy,
+                        dropout_s=masks * draw, floor_s=floor, ratio_to_floor=ours_s / floor,
+                        s_per_epoch=ours_s * epoch, regime_minutes=regimes))
+        print(f"batch {B:4d}: {ours_s * 1e3:7.1f} ms/step (reference loop {ref_s * 1e3:.1f}, x{ref_s / ours_s:.2f}); "
+              f"{flops / 1e9:.2f} GFLOP: bound {bound * 1e3:.1f} ms, ratio {ours_s / bound:.2f}; floor "
+              f"(+ Adam {gan.adam_bytes() / copy * 1e3:.1f} ms + dropout {masks * draw * 1e3:.1f} ms) "
+              f"{floor * 1e3:.1f} ms, ratio {ours_s / floor:.2f}; {ours_s * epoch:.1f} s/epoch; "
+              + ", ".join(f"{k} {v:.0f} min" for k, v in regimes.items()))
+    print(json.dumps(dict(device=str(device), threads=a.threads, gemm_gflops=gemm / 1e9, copy_gbps=copy / 1e9,
+                          bernoulli_ns=draw * 1e9, torch=torch.__version__, batches=out)))
 
 
 if __name__ == "__main__":

@@ -60,8 +60,10 @@ def check_config(cfg):
     - spurious.k_min <= spurious.k_max, spurious.decide_below <= spurious.stuck_threshold and
       spurious.check.runs <= spurious.runs;
     - every width of sumrelu.curve_ms is among sumrelu.ms;
-    - every epoch of gan.sample_epochs falls within some regime's training;
-    - every GAN regime's batch size divides gan.epoch_samples."""
+    - every epoch of gan.sample_epochs and update count of gan.sample_updates falls within some
+      regime's training;
+    - every GAN regime's batch size divides gan.epoch_samples, and gan.log_updates divides the
+      regime's updates per epoch."""
     p = cfg["planted"]
     sizes = {
         "planted.lr_test.batch_size": p["lr_test"]["batch_size"],
@@ -96,6 +98,14 @@ def check_config(cfg):
         if g["epoch_samples"] % c["batch_size"]:
             raise ValueError(f"config gan.regimes.{name}.batch_size={c['batch_size']} must divide "
                              f"gan.epoch_samples={g['epoch_samples']}")
+        if (g["epoch_samples"] // c["batch_size"]) % g["log_updates"]:
+            raise ValueError(f"config gan.log_updates={g['log_updates']} must divide the "
+                             f"{g['epoch_samples'] // c['batch_size']} updates per epoch of gan.regimes.{name}")
+    most = max(c["epochs"] * (g["epoch_samples"] // c["batch_size"]) for c in g["regimes"].values())
+    beyond = sorted(u for u in g["sample_updates"] if u > most)
+    if beyond:
+        raise ValueError(f"config gan.sample_updates has update counts {beyond} after the last update of every "
+                         f"regime ({most}): no run would sample there")
 
 
 check_config(config)
@@ -264,6 +274,13 @@ def gan_source():
 
 
 GAN_SOURCE = gan_source()
+
+
+def gan_sample_updates():
+    """The update counts of gan.sample_updates that every regime reaches: the columns of the
+    equal-updates sample grid (the others would leave a row blank)."""
+    least = min(c["epochs"] * (GAN["epoch_samples"] // c["batch_size"]) for c in GAN["regimes"].values())
+    return [u for u in sorted(GAN["sample_updates"]) if u <= least] or sorted(GAN["sample_updates"])
 
 
 def gan_runs(name, first_seed=False):

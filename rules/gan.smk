@@ -53,6 +53,8 @@ rule gan_train:
         checkpoint=lambda wc: Path(GAN_RUN.format(**wc), "checkpoint.pt"),  # kept while a run is cut off
         epoch_samples=lookup(dpath="gan/epoch_samples", within=config),
         sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
+        sample_updates=lookup(dpath="gan/sample_updates", within=config),
+        log_updates=lookup(dpath="gan/log_updates", within=config),
         device=lookup(dpath="gan/device", within=config),
     log:
         f"logs/{GAN_RUN_ID}.log",
@@ -65,7 +67,7 @@ rule gan_train:
     wildcard_constraints:
         regime="|".join(GAN["regimes"]),
     shell:
-        "python {params.script} --data {input} --regime {wildcards.regime} --lr-g {wildcards.lr_g} --lr-d {wildcards.lr_d} --batch-size {wildcards.batch} --epochs {wildcards.epochs} --epoch-samples {params.epoch_samples} --seed {wildcards.seed} --sample-epochs {params.sample_epochs} --device {params.device} --threads {threads} --checkpoint {params.checkpoint} --log-out {output.log} --samples-out {output.samples} --generator-out {output.generator} > {log} 2>&1"
+        "python {params.script} --data {input} --regime {wildcards.regime} --lr-g {wildcards.lr_g} --lr-d {wildcards.lr_d} --batch-size {wildcards.batch} --epochs {wildcards.epochs} --epoch-samples {params.epoch_samples} --seed {wildcards.seed} --sample-epochs {params.sample_epochs} --sample-updates {params.sample_updates} --log-updates {params.log_updates} --device {params.device} --threads {threads} --checkpoint {params.checkpoint} --log-out {output.log} --samples-out {output.samples} --generator-out {output.generator} > {log} 2>&1"
 
 
 rule gan_quality:
@@ -113,12 +115,31 @@ rule gan_plot_samples:
     params:
         script=script("gan_plot.py"),
         regimes=list(GAN["regimes"]),
+        epochs=lookup(dpath="gan/sample_epochs", within=config),
     log:
         "logs/figures/gan_samples.log",
     benchmark:
         "benchmarks/figures/gan_samples.tsv"
     shell:
-        "python {params.script} samples --regimes {params.regimes} --samples {input.samples} --logs {input.logs} --out {output} > {log} 2>&1"
+        "python {params.script} samples --regimes {params.regimes} --samples {input.samples} --logs {input.logs} --epochs {params.epochs} --out {output} > {log} 2>&1"
+
+
+rule gan_plot_samples_updates:
+    input:
+        samples=rules.gan_plot_samples.input.samples,
+        logs=rules.gan_plot_samples.input.logs,
+    output:
+        report("figures/gan_samples_updates.pdf", caption="../report/captions/gan_samples_updates.rst", category="GAN"),
+    params:
+        script=script("gan_plot.py"),
+        regimes=list(GAN["regimes"]),
+        updates=gan_sample_updates(),
+    log:
+        "logs/figures/gan_samples_updates.log",
+    benchmark:
+        "benchmarks/figures/gan_samples_updates.tsv"
+    shell:
+        "python {params.script} samples --regimes {params.regimes} --samples {input.samples} --logs {input.logs} --updates {params.updates} --out {output} > {log} 2>&1"
 
 
 rule gan_plot_curves:
@@ -133,7 +154,22 @@ rule gan_plot_curves:
     benchmark:
         "benchmarks/figures/gan_curves.tsv"
     shell:
-        "python {params.script} curves --logs {input} --out {output} > {log} 2>&1"
+        "python {params.script} curves --by epoch --logs {input} --out {output} > {log} 2>&1"
+
+
+rule gan_plot_curves_updates:
+    input:
+        rules.gan_plot_curves.input,
+    output:
+        report("figures/gan_curves_updates.pdf", caption="../report/captions/gan_curves_updates.rst", category="GAN"),
+    params:
+        script=script("gan_plot.py"),
+    log:
+        "logs/figures/gan_curves_updates.log",
+    benchmark:
+        "benchmarks/figures/gan_curves_updates.tsv"
+    shell:
+        "python {params.script} curves --by updates --logs {input} --out {output} > {log} 2>&1"
 
 
 rule gan_plot_quality:
@@ -170,7 +206,13 @@ rule gan_numbers:
         "python {params.script} --runs {input.runs} --quality {input.quality} --out-dir report/generated/gan > {log} 2>&1"
 
 
-GAN_FIGURES = [*rules.gan_plot_samples.output, *rules.gan_plot_curves.output, *rules.gan_plot_quality.output]
+GAN_FIGURES = [
+    *rules.gan_plot_samples.output,
+    *rules.gan_plot_samples_updates.output,
+    *rules.gan_plot_curves.output,
+    *rules.gan_plot_curves_updates.output,
+    *rules.gan_plot_quality.output,
+]
 
 
 # The study's outputs: snakemake --cores 8 gan

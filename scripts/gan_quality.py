@@ -30,16 +30,16 @@ def main(argv=None):
     net = classifier.make_classifier()
     net.load_state_dict(c["state"])
     with np.load(a.samples) as f:
-        epochs, images = f["epochs"], f["images"]
-    rows = [dict(epoch=int(e), **classifier.quality(net, mnist.to_unit(img), c["ref_features"]))
-            for e, img in zip(epochs, images)]
+        updates, epochs, images = f["updates"], f["epochs"], f["images"]
+    rows = [dict(updates=int(u), epoch=float(e), **classifier.quality(net, mnist.to_unit(img), c["ref_features"]))
+            for u, e, img in zip(updates, epochs, images)]
     log = pd.read_parquet(a.log)
-    keep = [k for k in log.columns if k not in ("epoch", "samples", "d_loss", "g_loss", "d_real",
+    keep = [k for k in log.columns if k not in ("epoch", "updates", "samples", "d_loss", "g_loss", "d_real",
                                                  "d_fake", "d_fake_after", "seconds")]
-    out = pd.DataFrame(rows).merge(log[["epoch", *keep]], on="epoch")
+    out = pd.DataFrame(rows).assign(**log[keep].iloc[0].to_dict())  # the run's parameters and provenance
     out["classifier_accuracy"] = c["params"]["holdout_accuracy"]
     write_atomic(out, a.out)
-    print(out[["epoch", "inception_score", "confident_fraction", "classes_covered",
+    print(out[["updates", "epoch", "inception_score", "confident_fraction", "classes_covered",
                "frechet_distance"]].to_string(index=False))
 
 

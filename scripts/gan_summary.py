@@ -1,7 +1,7 @@
 #!/usr/bin/env python
-"""Tables of the GAN study: every run's per-epoch log in one file, every quality row (the
-real-digit reference included) in another, and a summary with each regime's final metrics and
-seconds per epoch beside the reference.
+"""Tables of the GAN study: every run's log in one file, every quality row (the real-digit
+reference included) in another, and a summary with each run's (regime and seed) final metrics,
+top-class share and seconds per epoch beside the reference.
 
     python scripts/gan_summary.py --logs */log.parquet --quality */quality.parquet \
         --reference reference.parquet --runs-out runs.parquet --quality-out quality.parquet \
@@ -17,11 +17,14 @@ SHOWN = ["inception_score", "confident_fraction", "class_entropy", "classes_cove
 
 
 def summarize(runs: pd.DataFrame, quality: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
-    final = quality[quality["epoch"] == quality.groupby("regime")["epoch"].transform("max")]
-    speed = runs.groupby("regime").agg(epoch_seconds=("seconds", "median"), device=("prov_device", "first"),
-                                       seeds=("seed", "nunique"))
-    out = final.groupby("regime", sort=False).agg(epoch=("epoch", "first"), **{k: (k, "mean") for k in SHOWN})
-    out = out.join(speed).reset_index()
+    keys = ["regime", "seed"]
+    final = quality[quality["updates"] == quality.groupby(keys)["updates"].transform("max")]
+    out = final[keys + ["epoch", "updates", *SHOWN]].assign(
+        top_share=final[[f"class_{k}" for k in range(10)]].max(axis=1))
+    speed = runs.groupby(keys, sort=False).agg(seconds=("seconds", "sum"), epochs=("epochs", "first"),
+                                               device=("prov_device", "first"))
+    speed["epoch_seconds"] = speed.pop("seconds") / speed.pop("epochs")
+    out = out.merge(speed.reset_index(), on=keys)
     ref = reference.assign(epoch=float("nan"))[["regime", "epoch", *SHOWN]]
     return pd.concat([out, ref], ignore_index=True).assign(source=reference["source"].iloc[0])
 

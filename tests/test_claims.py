@@ -319,28 +319,34 @@ def gan_with(edit):
     return make
 
 
-def classes(q, regime, shares, epochs=(1, 2, 3)):
+def classes(q, regime, shares):
     p = np.asarray(shares, float)
-    m = q["regime"].eq(regime) & q["epoch"].isin(epochs)
+    m = q["regime"].eq(regime)
     for k in range(10):
         q.loc[m, f"class_{k}"] = p[k]
     q.loc[m, "classes_covered"] = int((p >= 0.01).sum())
     q.loc[m, "class_entropy"] = float(-(p[p > 0] * np.log(p[p > 0])).sum())
 
 
+def per_run(q, regime, col, values):
+    """Set `col` of each seed's scored points of `regime` to `values` (one per point)."""
+    for seed in q["seed"].dropna().unique():
+        q.loc[q["regime"].eq(regime) & q["seed"].eq(seed), col] = values
+
+
 def original_collapsed(runs, q):
     classes(q, "original", [0.95] + [0.05 / 9] * 9)
     runs.loc[runs["regime"] == "original", "d_real"] = 0.99
     runs.loc[runs["regime"] == "original", "d_fake"] = 0.01
-    q.loc[q["regime"] == "original", "inception_score"] = [3.0, 2.0, 2.5]
-    q.loc[q["regime"] == "original", "frechet_distance"] = [15.0, 16.0, 15.5]
+    per_run(q, "original", "inception_score", [3.0, 2.0, 2.5, 2.6])
+    per_run(q, "original", "frechet_distance", [15.0, 16.0, 15.5, 15.4])
 
 
 def strong_equal(runs, q):
     for col in ("d_real", "d_fake", "g_loss"):
         runs.loc[runs["regime"] == "strong_discriminator", col] = runs.loc[runs["regime"] == "original", col].to_numpy()
     classes(q, "strong_discriminator", [0.1] * 10)
-    q.loc[q["regime"] == "strong_discriminator", "frechet_distance"] = [10.0, 20.0, 30.0]
+    per_run(q, "strong_discriminator", "frechet_distance", [10.0, 20.0, 30.0, 40.0])
 
 
 def low_noise_fine(runs, q):
@@ -355,15 +361,28 @@ def low_noise_stays(runs, q):
 
 
 def original_far(runs, q):
-    q.loc[q["regime"] == "original", "frechet_distance"] = [300.0, 200.0, 100.0]
+    per_run(q, "original", "frechet_distance", [300.0, 200.0, 100.0, 90.0])
+
+
+def one_seed_differs(runs, q):
+    """Seed 1 of regime 3 is not collapsed at first: the claims count seeds, 1 of 2."""
+    m = q["regime"].eq("low_noise") & q["seed"].eq(1)
+    for k in range(10):
+        q.loc[m, f"class_{k}"] = 0.1
 
 
 GAN = {f.__name__: gan_with(f) for f in (original_collapsed, strong_equal, low_noise_fine, low_noise_stays,
-                                         original_far)}
+                                         original_far, one_seed_differs)}
 
 
 def test_every_gan_claim_flips():
     check_coverage(gan.build, synthetic.gan_inputs, GAN)
+
+
+def test_gan_claims_count_seeds():
+    out = outcome(gan.build, gan_with(one_seed_differs)())
+    holds, text = out["GanLowNoiseCollapseClaim"]
+    assert not holds and r"only in \ensuremath{1} of \ensuremath{2} seeds" in text
 
 
 def test_samples_are_described_from_the_class_histogram():

