@@ -20,8 +20,13 @@ rule planted_check:
 
 rule planted_train:
     output:
-        expand(
+        logs=expand(
             f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
+            seed=PLANTED["seeds"],
+            allow_missing=True,
+        ),
+        weights=expand(
+            f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.weights.parquet",
             seed=PLANTED["seeds"],
             allow_missing=True,
         ),
@@ -37,7 +42,7 @@ rule planted_train:
         f"benchmarks/planted/runs/{PLANTED_POINT}.tsv"
     threads: 1
     shell:
-        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --threads {threads} --out {output} > {log} 2>&1"
+        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --threads {threads} --out {output.logs} --weights-out {output.weights} > {log} 2>&1"
 
 
 checkpoint planted_select_lr:
@@ -51,6 +56,25 @@ checkpoint planted_select_lr:
         "logs/planted/select_lr.log",
     benchmark:
         "benchmarks/planted/select_lr.tsv"
+    shell:
+        "python {params.script} {input} --out {output} > {log} 2>&1"
+
+
+# A regime's own lr test at width r (planted.regimes.<name>.lr: tested or tested_per_width).
+checkpoint planted_select_regime_lr:
+    input:
+        lambda wc: regime_lr_test_runs(wc.regime, int(wc.r)),
+    output:
+        "results/planted/selected_lr/{regime}/r={r}.json",
+    params:
+        script=script("planted_select_lr.py"),
+    log:
+        "logs/planted/select_lr/{regime}/r={r}.log",
+    benchmark:
+        "benchmarks/planted/select_lr/{regime}/r={r}.tsv"
+    wildcard_constraints:
+        regime="|".join(PLANTED["regimes"]),
+        r=r"\d+",
     shell:
         "python {params.script} {input} --out {output} > {log} 2>&1"
 
@@ -101,23 +125,30 @@ rule planted_plot_regimes:
         "python {params.script} regimes {params.studies} --out {output} > {log} 2>&1"
 
 
+def planted_studies(wildcards=None):
+    """{study label: its log paths}: (c), (d), every regime and every regime's own lr test."""
+    return {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs(), **regime_lr_tests()}
+
+
 rule planted_summary:
     input:
-        unpack(lambda wc: {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs()}),
+        unpack(planted_studies),
         selected=rules.planted_select_lr.output[0],
+        weights=lambda wc: weights_of(sorted({f for v in planted_studies().values() for f in v})),
     output:
         runs="results/planted/runs.parquet",
         summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
+        solutions="results/planted/solutions.parquet",
     params:
         script=script("planted_summary.py"),
-        studies=lambda wildcards, input: study_args((k, v) for k, v in input.items() if k != "selected"),
+        studies=lambda wildcards, input: study_args((k, v) for k, v in input.items() if k not in ("selected", "weights")),
         threshold=lookup(dpath="planted/threshold", within=config),
     log:
         "logs/planted/summary.log",
     benchmark:
         "benchmarks/planted/summary.tsv"
     shell:
-        "python {params.script} {params.studies} --selected-lr {input.selected} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} > {log} 2>&1"
+        "python {params.script} {params.studies} --selected-lr {input.selected} --weights {input.weights} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} --solutions-out {output.solutions} > {log} 2>&1"
 
 
 rule planted_numbers:
