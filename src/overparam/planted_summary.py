@@ -45,6 +45,7 @@ def width_summary(runs: pd.DataFrame, threshold: float) -> pd.DataFrame:
         diverged=("status", lambda s: int((s != "ok").sum())),
         final_batch_mean=("batch_objective", "mean"),
         final_population_mean=("population_objective", "mean"),
+        final_population_median=("population_objective", "median"),
         final_population_min=("population_objective", "min"),
         final_population_max=("population_objective", "max"),
         reached_threshold=("epochs_to_threshold", "count"),
