@@ -184,6 +184,11 @@ def regime_runs(wildcards=None):
             for name, c in PLANTED["regimes"].items()}
 
 
+def planted_studies(wildcards=None):
+    """{study label: its log paths}: (c), (d), every regime and every regime's own lr test."""
+    return {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs(), **regime_lr_tests()}
+
+
 def weights_of(logs):
     """The final-weights table beside each run log."""
     return [f.replace(".parquet", ".weights.parquet") for f in logs]

@@ -127,11 +127,6 @@ rule planted_plot_regimes:
         "python {params.script} regimes {params.studies} --threshold {params.threshold} --out {output} > {log} 2>&1"
 
 
-def planted_studies(wildcards=None):
-    """{study label: its log paths}: (c), (d), every regime and every regime's own lr test."""
-    return {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs(), **regime_lr_tests()}
-
-
 # Every training run of the study and its final weights, without the tables and figures:
 # snakemake --cores 8 planted_runs
 rule planted_runs:
