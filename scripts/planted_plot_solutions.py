@@ -7,7 +7,8 @@
               every seed a dot. Lazy training keeps both small (Chizat, Oyallon and Bach).
     cosines   the cosine matrix between the student's and the teacher's hidden units (input
               weights) of one run: the run of --study at r = r0 with the highest final exact
-              objective, read from its final-weights table (given with --weights).
+              objective (of those that did not diverge), read from its final-weights table
+              (given with --weights).
 """
 import argparse
 
@@ -40,7 +41,7 @@ def distance(sol: pd.DataFrame, out: str) -> None:
 
 
 def cosine_figure(sol: pd.DataFrame, weights: pd.DataFrame, study: str, out: str) -> None:
-    s = sol[(sol["study"] == study) & (sol["r_over_r0"] == 1)]
+    s = sol[(sol["study"] == study) & (sol["r_over_r0"] == 1) & (sol["status"] == "ok")]  # diverged: no weights
     run = s.sort_values(["final_population", "seed"], ascending=[False, True]).iloc[0]
     w = weights[weights["run_id"] == run["run_id"]].sort_values("unit")
     first = w.iloc[0]

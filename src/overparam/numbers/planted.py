@@ -595,13 +595,14 @@ def stuck(solutions: pd.DataFrame, threshold: float, n: Numbers) -> None:
                  ("StuckAlign", fmt(ALIGN)), ("StuckDead", fmt(DEAD))]
     uncovered = bool(len(bad)) and bool((bad["teacher_uncovered"] > 0).all())
     desc = "; ".join(
-        f"seed {int(x.seed)} at \\(r={int(x.r)}\\) (final {fmt(x.final_population)}): {fmt(int(x.teacher_uncovered))} "
-        f"teacher units uncovered, {fmt(int(x.teacher_shared))} with two or more student units on them, "
-        f"{fmt(int(x.dead_units))} dead and {fmt(int(x.other_units))} other student units, the worst-matched "
-        f"teacher unit's best cosine {fmt(x.worst_teacher_best_cos)}" for x in bad.itertuples())
+        (f"seed {int(x.seed)} at \\(r={int(x.r)}\\) diverged" if x.status != "ok" else
+         f"seed {int(x.seed)} at \\(r={int(x.r)}\\) (final {fmt(x.final_population)}): {fmt(x.teacher_uncovered)} "
+         f"teacher units uncovered, {fmt(x.teacher_shared)} with two or more student units on them, "
+         f"{fmt(x.dead_units)} dead and {fmt(x.other_units)} other student units, the worst-matched "
+         f"teacher unit's best cosine {fmt(x.worst_teacher_best_cos)}") for x in bad.itertuples())
     n.add(c("StuckUncoveredClaim", "every run of the width test that ends above the threshold leaves at least one "
             "teacher unit without a student unit on it", uncovered,
-            {"stuck_runs": len(bad), "uncovered": [int(v) for v in bad["teacher_uncovered"]]},
+            {"stuck_runs": len(bad), "uncovered": [float(v) for v in bad["teacher_uncovered"]]},
             f"Every stuck run leaves a teacher unit uncovered ({desc}).",
             (f"Not every stuck run leaves a teacher unit uncovered ({desc})." if len(bad) else
              f"No run of (d) ends above {fmt(threshold)}, so there is no stuck solution to describe.")))
