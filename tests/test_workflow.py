@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT, TINY
 
 RUN_COLUMNS = {
-    "epoch", "samples", "lr", "batch_objective", "population_objective", "U_norm", "V_norm",
+    "epoch", "samples", "lr", "batch_objective", "population_objective", "U_norm", "V_norm", "U_dist", "V_dist",
     "seconds", "run_id", "status", "D", "n", "r0", "teacher_seed", "r", "r_over_r0", "lr0",
     "batch_size", "epochs", "init_scale", "optimizer", "seed", "samples_per_epoch",
     "halve_every", "prov_torch", "prov_git_commit", "prov_device", "prov_python",
@@ -109,7 +109,7 @@ def test_lint_has_only_explained_findings(run_snakemake):
 @pytest.mark.workflow
 def test_tiny_workflow_end_to_end(tiny_run, run_snakemake):
     tmp_path = tiny_run  # the tiny run is shared with tests/test_report.py (conftest.py)
-    for name in ("lr_test", "overparam", "overparam_regimes", "sumrelu", "sumrelu_vs_m", "spurious_minima",
+    for name in ("lr_test", "overparam", "overparam_regimes", "overparam_distance", "overparam_cosines", "sumrelu", "sumrelu_vs_m", "spurious_minima",
                  "theory_l4", "theory_l51", "gan_samples", "gan_curves", "gan_quality"):
         for ext in ("pdf", "png"):
             f = tmp_path / "figures" / f"{name}.{ext}"
@@ -117,9 +117,16 @@ def test_tiny_workflow_end_to_end(tiny_run, run_snakemake):
         assert (tmp_path / "figures" / f"{name}.pdf").read_bytes().startswith(b"%PDF")
     runs = pd.read_parquet(tmp_path / "results/planted/runs.parquet")
     assert RUN_COLUMNS <= set(runs.columns)
-    # 2 lrs x 2 seeds (lr test) + 2 widths x 2 seeds in width_test, paper (same files) and livni
+    # 2 lrs x 2 seeds (lr test) + 2 widths x 2 seeds in width_test, paper (same files) and every
+    # other regime; the regimes' own lr tests: 2 lrs x 2 seeds, at both widths for per_width
+    regimes = ("paper", "livni", "init", "eta", "batch", "momentum", "adam", "per_width")
     assert runs.groupby("study")["run_id"].nunique().to_dict() == {
-        "lr_test": 4, "width_test": 4, "paper": 4, "livni": 4}
+        "lr_test": 4, "width_test": 4, **dict.fromkeys(regimes, 4),
+        "momentum_lr_test": 4, "adam_lr_test": 4, "per_width_lr_test": 8}
+    # every run described from its final weights
+    sol = pd.read_parquet(tmp_path / "results/planted/solutions.parquet")
+    assert len(sol) == len(runs.groupby(["study", "run_id"]))
+    assert sol.loc[sol["status"] == "ok", "teacher_covered"].notna().all()  # a diverged run: nothing to describe
     assert set(runs["status"]) == {"ok"}
     assert runs["prov_git_commit"].notna().all()
     # the width sweep used the eta the lr test selected

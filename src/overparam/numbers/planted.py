@@ -521,11 +521,15 @@ def per_width_eta(summary: pd.DataFrame, n: Numbers) -> None:
     same = rank(g) == rank(paper)
     _, phrase = pattern(g)
     order = lambda t: " < ".join(f"\\(r={r}\\)" for r in rank(t))  # noqa: E731
+    as_paper = bool(len(g) == len(paper) and np.all(etas == paper["lr0"].to_numpy()))
     n.add(c("PerWidthOrderClaim", "the widths rank in the same order by median final exact objective with the "
             "eta chosen per width as with one eta for all (paper)", same, {"per_width": rank(g), "paper": rank(paper)},
-            f"With its own \\(\\eta\\) at every width the median final exact objective {phrase}; the widths "
-            f"rank as with one \\(\\eta\\) for all ({order(g)}): the ordering of (d) survives the step "
-            "normalized by width.",
+            ("Since every width's lr test picks the \\(\\eta\\) of (d), this regime is (d) itself and its "
+             f"ordering ({order(g)}) is that of (d): on this grid, normalizing the step by width changes nothing."
+             if as_paper else
+             f"With its own \\(\\eta\\) at every width the median final exact objective {phrase}; the widths "
+             f"rank as with one \\(\\eta\\) for all ({order(g)}): the ordering of (d) survives the step "
+             "normalized by width."),
             f"With its own \\(\\eta\\) at every width the median final exact objective {phrase}; the widths "
             f"rank {order(g)}, against {order(paper)} with one \\(\\eta\\) for all: the ordering of (d) "
             "does not survive the step normalized by width, so in (d) it came in part from the step size."))
