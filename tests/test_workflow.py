@@ -127,7 +127,8 @@ def test_tiny_workflow_end_to_end(tiny_run, run_snakemake):
     sol = pd.read_parquet(tmp_path / "results/planted/solutions.parquet")
     assert len(sol) == len(runs.groupby(["study", "run_id"]))
     assert sol.loc[sol["status"] == "ok", "teacher_covered"].notna().all()  # a diverged run: nothing to describe
-    assert set(runs["status"]) == {"ok"}
+    # an lr test may reach the divergence edge (momentum at eta 0.1 does here); the sweeps do not
+    assert set(runs.loc[~runs["study"].str.endswith("lr_test"), "status"]) == {"ok"}
     assert runs["prov_git_commit"].notna().all()
     # the width sweep used the eta the lr test selected
     summary = pd.read_csv(tmp_path / "results/planted/summary.csv")
