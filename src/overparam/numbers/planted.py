@@ -621,6 +621,20 @@ def stuck(solutions: pd.DataFrame, threshold: float, n: Numbers) -> None:
             f"{fmt(good['max_mass_error'].max())}).",
             (f"Not every converged run at \\(r=r_0\\) matches the teacher one to one." if len(good) else
              "No run at \\(r=r_0\\) converges.")))
+    wide = w[w["r"] == w["r"].max()]
+    covers = bool(len(wide)) and bool((wide["teacher_uncovered"] == 0).all())
+    rw = int(w["r"].max())
+    n.add(c("WideCoversTeacherClaim", "every run of the width test at the largest width ends with a student unit on "
+            "every teacher unit", covers, {"runs": len(wide), "uncovered": [float(v) for v in wide["teacher_uncovered"]]},
+            f"At \\(r={rw}\\) every run ends with a student unit on every teacher unit; the median run has "
+            f"{fmt(wide['units_on_teacher'].median())} of its {rw} units on teacher units and "
+            f"{fmt(wide['dead_units'].median())} dead" + (
+                ": the wide student converges to a sparse solution, in which most of its units die and the rest "
+                "split the teacher's units among them." if wide["dead_units"].median() > rw / 2 else "."),
+            f"At \\(r={rw}\\) not every run ends with a student unit on every teacher unit (teacher units "
+            f"uncovered per run: {', '.join(fmt(v) for v in wide['teacher_uncovered'])}); the median run has "
+            f"{fmt(wide['units_on_teacher'].median())} of its {rw} units on teacher units and "
+            f"{fmt(wide['dead_units'].median())} dead."))
     cols = {r"\(r\)": "r", "seed": "seed", "final exact": "final_population", "uncovered": "teacher_uncovered",
             "shared": "teacher_shared", "dead": "dead_units", "other": "other_units",
             "worst best cos": "worst_teacher_best_cos"}
