@@ -113,6 +113,7 @@ def solutions(runs: pd.DataFrame, weights: pd.DataFrame, teacher, threshold: flo
     cols = ["study", "run_id", "optimizer", "init_scale", "batch_size", "lr0", "epochs", "r", "r_over_r0", "seed",
             "status", "epoch", "population_objective", "U_dist", "V_dist"]
     out = last[cols].rename(columns={"population_objective": "final_population", "epoch": "last_epoch"})
+    out = out.reset_index(drop=True)  # a fresh index: the join below must not meet duplicate labels
     out["stuck"] = ~(out["final_population"] <= threshold)  # NaN (diverged) counts as stuck
     out["threshold"] = threshold
     return out.join(pd.DataFrame([shapes[r] for r in out["run_id"]], index=out.index)).reset_index(drop=True)
