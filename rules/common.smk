@@ -54,9 +54,14 @@ def num(x):
     return f"{float(x):g}"
 
 
+# planted.regimes.*.lr values that run the regime's own lr test
+TESTED = ("tested", "tested_per_width")
+
+
 def check_config(cfg):
     """What the schema cannot say, checked before any job; each failure names its key:
     - every planted batch size (lr_test, width_test, each regime) divides planted.samples_per_epoch;
+    - a planted regime names lrs only if its lr is tested;
     - spurious.k_min <= spurious.k_max, spurious.decide_below <= spurious.stuck_threshold and
       spurious.check.runs <= spurious.runs;
     - every width of sumrelu.curve_ms is among sumrelu.ms;
@@ -70,6 +75,10 @@ def check_config(cfg):
         "planted.width_test.batch_size": p["width_test"]["batch_size"],
     }
     sizes.update({f"planted.regimes.{k}.batch_size": v["batch_size"] for k, v in p["regimes"].items()})
+    for k, v in p["regimes"].items():
+        if "lrs" in v and v["lr"] not in TESTED:
+            raise ValueError(f"config planted.regimes.{k}.lrs is set but planted.regimes.{k}.lr={v['lr']!r} "
+                             f"runs no lr test (lrs are used only with lr: {' or '.join(TESTED)})")
     for key, m in sizes.items():
         if p["samples_per_epoch"] % m:
             raise ValueError(
@@ -154,13 +163,51 @@ def width_test_runs(wildcards=None):
     return planted_runs(c, [lr], widths())
 
 
+def regime_lr_widths(name):
+    """The widths at which regime `name` runs its own lr test (none unless its lr is tested)."""
+    lr = PLANTED["regimes"][name]["lr"]
+    return {"tested": [PLANTED["lr_test"]["width"]], "tested_per_width": widths()}.get(lr, [])
+
+
+def regime_lr_test_runs(name, r):
+    """Log paths of regime `name`'s lr test at width r: its settings, lr_test's etas (or its own
+    lrs) and epochs."""
+    c = PLANTED["regimes"][name]
+    return planted_runs({**c, "epochs": PLANTED["lr_test"]["epochs"]}, c.get("lrs", PLANTED["lr_test"]["lrs"]), [r])
+
+
+def regime_lr_tests(wildcards=None):
+    """{'<regime>_lr_test': log paths of all its lr tests}, for every regime that runs one."""
+    return {f"{name}_lr_test": [f for r in regime_lr_widths(name) for f in regime_lr_test_runs(name, r)]
+            for name in PLANTED["regimes"] if regime_lr_widths(name)}
+
+
+def regime_lr(name, r):
+    """Regime `name`'s eta at width r: a number, (c)'s selection, or its own lr test's."""
+    lr = PLANTED["regimes"][name]["lr"]
+    if lr == "selected":
+        return selected_lr()
+    if lr in TESTED:
+        r_test = r if lr == "tested_per_width" else PLANTED["lr_test"]["width"]
+        with open(checkpoints.planted_select_regime_lr.get(regime=name, r=r_test).output[0]) as f:
+            return json.load(f)["lr"]
+    return lr
+
+
 def regime_runs(wildcards=None):
-    """{regime name: its log paths}, for `unpack` in a rule's input."""
-    out = {}
-    for name, c in PLANTED["regimes"].items():
-        lr = selected_lr() if c["lr"] == "selected" else c["lr"]
-        out[name] = planted_runs(c, [lr], widths())
-    return out
+    """{name: its log paths}, for `unpack` in a rule's input; each width at the regime's eta there."""
+    return {name: [f for r in widths() for f in planted_runs(c, [regime_lr(name, r)], [r])]
+            for name, c in PLANTED["regimes"].items()}
+
+
+def planted_studies(wildcards=None):
+    """{study label: its log paths}: (c), (d), every regime and every regime's own lr test."""
+    return {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs(), **regime_lr_tests()}
+
+
+def weights_of(logs):
+    """The final-weights table beside each run log."""
+    return [f.replace(".parquet", ".weights.parquet") for f in logs]
 
 
 def study_args(groups):

@@ -20,8 +20,13 @@ rule planted_check:
 
 rule planted_train:
     output:
-        expand(
+        logs=expand(
             f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
+            seed=PLANTED["seeds"],
+            allow_missing=True,
+        ),
+        weights=expand(
+            f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.weights.parquet",
             seed=PLANTED["seeds"],
             allow_missing=True,
         ),
@@ -39,7 +44,7 @@ rule planted_train:
     threads: lookup(dpath="planted/threads", within=config)
     priority: planted_cost
     shell:
-        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --device {params.device} --threads {threads} --out {output} > {log} 2>&1"
+        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --device {params.device} --threads {threads} --out {output.logs} --weights-out {output.weights} > {log} 2>&1"
 
 
 checkpoint planted_select_lr:
@@ -53,6 +58,25 @@ checkpoint planted_select_lr:
         "logs/planted/select_lr.log",
     benchmark:
         "benchmarks/planted/select_lr.tsv"
+    shell:
+        "python {params.script} {input} --out {output} > {log} 2>&1"
+
+
+# A regime's own lr test at width r (planted.regimes.<name>.lr: tested or tested_per_width).
+checkpoint planted_select_regime_lr:
+    input:
+        lambda wc: regime_lr_test_runs(wc.regime, int(wc.r)),
+    output:
+        "results/planted/selected_lr/{regime}/r={r}.json",
+    params:
+        script=script("planted_select_lr.py"),
+    log:
+        "logs/planted/select_lr/{regime}/r={r}.log",
+    benchmark:
+        "benchmarks/planted/select_lr/{regime}/r={r}.tsv"
+    wildcard_constraints:
+        regime="|".join(PLANTED["regimes"]),
+        r=r"\d+",
     shell:
         "python {params.script} {input} --out {output} > {log} 2>&1"
 
@@ -79,12 +103,13 @@ rule planted_plot_width:
         report("figures/overparam.pdf", caption="../report/captions/overparam.rst", category="Planted teacher"),
     params:
         script=script("planted_plot.py"),
+        threshold=lookup(dpath="planted/threshold", within=config),
     log:
         "logs/figures/overparam.log",
     benchmark:
         "benchmarks/figures/overparam.tsv"
     shell:
-        "python {params.script} width --study width_test {input} --out {output} > {log} 2>&1"
+        "python {params.script} width --study width_test {input} --threshold {params.threshold} --out {output} > {log} 2>&1"
 
 
 rule planted_plot_regimes:
@@ -94,38 +119,83 @@ rule planted_plot_regimes:
         report("figures/overparam_regimes.pdf", caption="../report/captions/overparam_regimes.rst", category="Planted teacher"),
     params:
         script=script("planted_plot.py"),
-        studies=lambda wildcards, input: study_args(input.items()),
+        studies=lambda wildcards, input: study_args((k, input[k]) for k in PLANTED["regimes"]),  # config order
+        threshold=lookup(dpath="planted/threshold", within=config),
     log:
         "logs/figures/overparam_regimes.log",
     benchmark:
         "benchmarks/figures/overparam_regimes.tsv"
     shell:
-        "python {params.script} regimes {params.studies} --out {output} > {log} 2>&1"
+        "python {params.script} regimes {params.studies} --threshold {params.threshold} --out {output} > {log} 2>&1"
+
+
+# Every training run of the study and its final weights, without the tables and figures:
+# snakemake --cores 8 planted_runs
+rule planted_runs:
+    input:
+        lambda wc: sorted({f for v in planted_studies().values() for f in v}),
+        lambda wc: weights_of(sorted({f for v in planted_studies().values() for f in v})),
 
 
 rule planted_summary:
     input:
-        unpack(lambda wc: {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs()}),
+        unpack(planted_studies),
         selected=rules.planted_select_lr.output[0],
+        weights=lambda wc: weights_of(sorted({f for v in planted_studies().values() for f in v})),
     output:
         runs="results/planted/runs.parquet",
         summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
+        solutions="results/planted/solutions.parquet",
     params:
         script=script("planted_summary.py"),
-        studies=lambda wildcards, input: study_args((k, v) for k, v in input.items() if k != "selected"),
+        studies=lambda wildcards, input: study_args((k, input[k]) for k in planted_studies()),  # config order
         threshold=lookup(dpath="planted/threshold", within=config),
     log:
         "logs/planted/summary.log",
     benchmark:
         "benchmarks/planted/summary.tsv"
     shell:
-        "python {params.script} {params.studies} --selected-lr {input.selected} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} > {log} 2>&1"
+        "python {params.script} {params.studies} --selected-lr {input.selected} --weights {input.weights} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} --solutions-out {output.solutions} > {log} 2>&1"
+
+
+rule planted_plot_distance:
+    input:
+        rules.planted_summary.output.solutions,
+    output:
+        report("figures/overparam_distance.pdf", caption="../report/captions/overparam_distance.rst",
+               category="Planted teacher"),
+    params:
+        script=script("planted_plot_solutions.py"),
+    log:
+        "logs/figures/overparam_distance.log",
+    benchmark:
+        "benchmarks/figures/overparam_distance.tsv"
+    shell:
+        "python {params.script} distance --solutions {input} --out {output} > {log} 2>&1"
+
+
+rule planted_plot_cosines:
+    input:
+        solutions=rules.planted_summary.output.solutions,
+        weights=lambda wc: weights_of([f for f in width_test_runs() if f"/r={PLANTED['teacher']['r0']}/" in f]),
+    output:
+        report("figures/overparam_cosines.pdf", caption="../report/captions/overparam_cosines.rst",
+               category="Planted teacher"),
+    params:
+        script=script("planted_plot_solutions.py"),
+    log:
+        "logs/figures/overparam_cosines.log",
+    benchmark:
+        "benchmarks/figures/overparam_cosines.tsv"
+    shell:
+        "python {params.script} cosines --solutions {input.solutions} --weights {input.weights} --study width_test --out {output} > {log} 2>&1"
 
 
 rule planted_numbers:
     input:
         runs=rules.planted_summary.output.runs,
         summary=rules.planted_summary.output.summary,
+        solutions=rules.planted_summary.output.solutions,
         selected=rules.planted_select_lr.output[0],
         check=rules.planted_check.output.table,
         anchors=repo_path("data/anchors/published_v2.csv"),
@@ -133,7 +203,7 @@ rule planted_numbers:
         numbers=generated("planted", "numbers.tex")[0],
         claims=generated("planted", "claims.csv")[0],
         tables=generated("planted", "teacher_check_table.tex", "lr_test_table.tex", "width_test_table.tex",
-                         "regimes_table.tex"),
+                         "regimes_table.tex", "distance_table.tex", "stuck_table.tex"),
     params:
         script=script("planted_numbers.py"),
     log:
@@ -141,10 +211,11 @@ rule planted_numbers:
     benchmark:
         "benchmarks/report/planted_numbers.tsv"
     shell:
-        "python {params.script} --runs {input.runs} --summary {input.summary} --selected-lr {input.selected} --teacher-check {input.check} --anchors {input.anchors} --out-dir report/generated/planted > {log} 2>&1"
+        "python {params.script} --runs {input.runs} --summary {input.summary} --solutions {input.solutions} --selected-lr {input.selected} --teacher-check {input.check} --anchors {input.anchors} --out-dir report/generated/planted > {log} 2>&1"
 
 
-PLANTED_FIGURES = [*rules.planted_plot_lr.output, *rules.planted_plot_width.output, *rules.planted_plot_regimes.output]
+PLANTED_FIGURES = [*rules.planted_plot_lr.output, *rules.planted_plot_width.output, *rules.planted_plot_regimes.output,
+                   *rules.planted_plot_distance.output, *rules.planted_plot_cosines.output]
 
 
 # The study's outputs: snakemake --cores 8 planted
@@ -157,6 +228,7 @@ rule planted:
 
 localrules:
     planted,
+    planted_runs,
     planted_numbers,
 
 

@@ -4,42 +4,71 @@ import numpy as np
 import pandas as pd
 
 from overparam import theory
-from overparam.planted_summary import select_lr, width_summary
+from overparam.planted_summary import final_rows, select_lr, width_summary
 from overparam.sumrelu_summary import per_m
 
 PROV = {"prov_git_commit": "0123456789abcdef0123456789abcdef01234567-dirty"}
 
 
 def planted_runs(epochs: int = 6) -> pd.DataFrame:
-    """lr test at r=8 (two etas), width test and paper regime at r=4, 8, livni at r=4, 8; eta
-    halves every 2 epochs; the objective falls faster for larger eta and width."""
+    """lr test at r=8 (two etas), width test and every regime at r=4, 8 (per_width with its own
+    lr test at both widths, choosing a smaller eta at r=8); eta halves every 2 epochs; the
+    objective falls faster for larger eta and width. The first layer moves far in the small-init
+    regimes (rich) and little, less the wider, in livni (lazy)."""
     rows = []
-    studies = [("lr_test", 0.1, 10, 0.01, 8), ("lr_test", 0.1, 10, 0.1, 8)]
-    studies += [(s, 0.1, 10, 0.1, r) for s in ("width_test", "paper") for r in (4, 8)]
-    studies += [("livni", 1.0, 20, 0.01, r) for r in (4, 8)]
-    for study, init, batch, lr, r in studies:
+    studies = [("lr_test", "sgd", 0.1, 10, 0.01, 8), ("lr_test", "sgd", 0.1, 10, 0.1, 8)]
+    studies += [(s, "sgd", 0.1, 10, 0.1, r) for s in ("width_test", "paper") for r in (4, 8)]
+    studies += [("livni", "sgd", 1.0, 20, 0.01, r) for r in (4, 8)]
+    studies += [(s, opt, init, batch, lr, r) for s, opt, init, batch, lr in (
+        ("init", "sgd", 1.0, 10, 0.1), ("eta", "sgd", 0.1, 10, 0.001), ("batch", "sgd", 0.1, 20, 0.1),
+        ("momentum", "momentum", 0.1, 10, 0.01), ("adam", "adam", 0.1, 10, 0.001)) for r in (4, 8)]
+    studies += [("per_width", "sgd", 0.1, 10, lr, r) for r, lr in ((4, 0.1), (8, 0.03))]
+    studies += [("per_width_lr_test", "sgd", 0.1, 10, lr, r) for r in (4, 8) for lr in (0.03, 0.1)]
+    for study, opt, init, batch, lr, r in studies:
         for seed in (0, 1):
-            run_id = f"{init}/{batch}/{lr}/{r}/{seed}"
-            for epoch in range(epochs + 1):
+            run_id = f"{opt}/{init}/{batch}/{lr}/{r}/{seed}"
+            n_epochs = 3 if study.endswith("lr_test") else epochs
+            for epoch in range(n_epochs + 1):
                 obj = 1.0 / (1 + epoch * lr * r * 100) ** 3 * (1 + 0.1 * seed)
+                moved = epoch / n_epochs * (0.5 / r if study == "livni" else 3.0)
                 rows.append(dict(study=study, run_id=run_id, seed=seed, epoch=epoch, status="ok",
                                  batch_objective=obj * 1.1 if epoch else np.nan, population_objective=obj,
-                                 optimizer="sgd", init_scale=init, batch_size=batch, lr0=lr, epochs=epochs,
+                                 optimizer=opt, init_scale=init, batch_size=batch, lr0=lr, epochs=n_epochs,
                                  r=r, r_over_r0=r / 4, D=12, n=3, r0=4, teacher_seed=0,
-                                 samples_per_epoch=200, halve_every=2, **PROV))
+                                 samples_per_epoch=200, halve_every=2, U_dist=moved, V_dist=moved, **PROV))
     return pd.DataFrame(rows)
 
 
+def planted_solutions(runs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """solutions.parquet as planted_summary.solutions writes it, with the shape of each final
+    solution made up: a stuck run has one teacher unit uncovered and one shared."""
+    last = final_rows(runs)
+    out = last.rename(columns={"population_objective": "final_population", "epoch": "last_epoch"}).copy()
+    out["stuck"] = ~(out["final_population"] <= threshold)
+    out["threshold"] = threshold
+    st = out["stuck"].astype(int)
+    out["teacher_uncovered"] = st
+    out["teacher_shared"] = st
+    out["teacher_covered"] = out["r0"] - st
+    out["units_on_teacher"] = np.minimum(out["r"], out["r0"])
+    out["dead_units"] = 0
+    out["other_units"] = out["r"] - out["units_on_teacher"]
+    out["worst_teacher_best_cos"] = np.where(out["stuck"], 0.6, 0.999)
+    out["max_mass_error"] = np.where(out["stuck"], 1.0, 1e-3)
+    return out.reset_index(drop=True)
+
+
 def planted_inputs(runs=None, threshold=1e-3):
-    """Keyword arguments of overparam.numbers.planted.build, from the runs (summary and the
-    selected eta computed as the workflow's rules compute them)."""
+    """Keyword arguments of overparam.numbers.planted.build, from the runs (summary, the selected
+    eta and the solutions computed as the workflow's rules compute them)."""
     from conftest import ROOT
 
     runs = planted_runs() if runs is None else runs
     summary = width_summary(runs, threshold)
     selected, _ = select_lr(runs[runs["study"] == "lr_test"])
     return dict(runs=runs, summary=summary, selected_lr=selected, check=teacher_check(),
-                anchors=pd.read_csv(ROOT / "data/anchors/published_v2.csv", comment="#"))
+                anchors=pd.read_csv(ROOT / "data/anchors/published_v2.csv", comment="#"),
+                solutions=planted_solutions(runs, threshold))
 
 
 def teacher_check() -> pd.DataFrame:

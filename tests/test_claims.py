@@ -147,12 +147,36 @@ def paper_monotone(runs):
     scale(runs, at(runs, study="paper", r=8), 1e6)
 
 
+def wide_worse_in(*studies):
+    """The widest student of each study ends far above the narrow one."""
+    def edit(runs):
+        for study in studies:
+            scale(runs, at(runs, study=study, r=8), 1e6)
+    edit.__name__ = "wide_worse_in_" + "_".join(studies)
+    return edit
+
+
+def per_width_same_eta(runs):
+    runs.loc[at(runs, study="per_width", r=8), "lr0"] = 0.1
+
+
+def paper_lazy(runs):
+    runs.loc[at(runs, study="paper"), ["U_dist", "V_dist"]] = 1e-3
+
+
+def livni_not_lazier_when_wider(runs):
+    runs.loc[at(runs, study="livni"), ["U_dist", "V_dist"]] = 0.5
+
+
 PLANTED = {
     "check": planted_check_off,
     "wide_drops": wide_drops,
     **{f.__name__: (lambda f=f: runs_with(f)) for f in (
         lr_reversed, lr_diverged, lr_published_scale, lr_plateau, narrow_fails, wide_fails, none_reach,
-        width_like_published, wide_worse, livni_reversed, livni_cross, livni_published, paper_monotone)},
+        width_like_published, wide_worse, livni_reversed, livni_cross, livni_published, paper_monotone,
+        per_width_same_eta, paper_lazy, livni_not_lazier_when_wider,
+        *(wide_worse_in(x) for x in ("init", "eta", "batch", "momentum", "adam", "per_width")),
+        wide_worse_in("init", "eta", "batch", "momentum", "adam"))},
 }
 
 

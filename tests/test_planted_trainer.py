@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
-from overparam.planted_trainer import gradients, sgd_epoch, sgd_epoch_torch, stack_epoch, torch_epoch, train
+from overparam.planted_trainer import (RULES, TORCH_OPTIMIZERS, gradients, rule_epoch, sgd_epoch, sgd_epoch_torch,
+                                       stack_epoch, torch_epoch, train)
 
 T = make_teacher(D=15, n=3, r0=5, seed=0)
 SMALL = dict(width=10, batch_size=10, samples_per_epoch=100, init_scale=0.5)
@@ -14,7 +15,7 @@ SMALL = dict(width=10, batch_size=10, samples_per_epoch=100, init_scale=0.5)
 
 def train1(teacher, seed=0, **kw):
     """One run: (rows, status)."""
-    return train(teacher, seeds=[seed], **kw)[seed]
+    return train(teacher, seeds=[seed], **kw)[seed][:2]
 
 
 def chunked(U, V, X, Y, lr, K, kernel=sgd_epoch):
@@ -68,6 +69,38 @@ def test_torch_optimizer_path_equals_fused_sgd():
     chunked(Uc, Vc, X, Y, 0.05, 4)
     np.testing.assert_allclose(Uc, U.numpy(), atol=1e-12)
     np.testing.assert_allclose(Vc, V.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_momentum_and_adam_rules_equal_torch_optim(name):
+    """The NumPy update rules are torch.optim's: same iterates over two epochs (float64; the
+    second epoch checks that the optimizer state carries over), two runs stacked."""
+    X, Y = Stream(T, seed=2, dtype=torch.float64).draw(2, 12, 5)
+    inits = [init_student(T, 10, 1.0, seed=s, dtype=torch.float64) for s in (1, 3)]
+    U = np.stack([u.numpy() for u, _ in inits])
+    V = np.stack([v.numpy() for _, v in inits])
+    rule = RULES[name]((U, V))
+    lr = 1e-3 if name == "adam" else 0.02
+    R = [rule_epoch(U, V, np.stack([X[e]] * 2, axis=1), np.stack([Y[e]] * 2, axis=1), lr / (e + 1), rule)
+         for e in range(2)]
+    for i, (u, v) in enumerate(inits):
+        u, v = u.clone(), v.clone()
+        opt = TORCH_OPTIMIZERS[name]([u, v], lr)
+        for e in range(2):
+            opt.param_groups[0]["lr"] = lr / (e + 1)
+            ref = torch_epoch(u, v, X[e], Y[e], opt)
+            np.testing.assert_allclose(R[e][:, i], ref.numpy(), rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(U[i], u.numpy(), rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(V[i], v.numpy(), rtol=1e-10, atol=1e-13)
+
+
+def test_distance_travelled_and_final_weights():
+    (rows, status, (U, V)), = train(T, lr=0.05, epochs=3, seeds=[0], **SMALL).values()
+    U0, V0 = init_student(T, 10, 0.5, seed=0)
+    assert rows[0]["U_dist"] == rows[0]["V_dist"] == 0.0
+    assert math.isclose(rows[-1]["U_dist"], float((torch.from_numpy(U) - U0).norm() / U0.norm()), rel_tol=1e-5)
+    assert math.isclose(rows[-1]["V_dist"], float((torch.from_numpy(V) - V0).norm() / V0.norm()), rel_tol=1e-5)
+    assert rows[-1]["population_objective"] == population_objective(T, torch.from_numpy(U), torch.from_numpy(V))
 
 
 def test_learning_rate_halves_every_50_epochs():
@@ -151,19 +184,20 @@ def test_population_objective_logged_is_exact():
 
 def test_seeds_trained_together_equal_seeds_trained_alone():
     """Stacking seeds shares the products' call cost but not their arithmetic: same bits."""
-    together = train(T, lr=0.05, epochs=3, seeds=[0, 1, 2], **SMALL)
-    for seed in (0, 2):
-        alone, _ = train1(T, lr=0.05, epochs=3, seed=seed, **SMALL)
-        cols = lambda rows: pd.DataFrame(rows).drop(columns="seconds")  # noqa: E731
-        assert cols(together[seed][0]).equals(cols(alone))
+    for opt, lr in (("sgd", 0.05), ("momentum", 0.01), ("adam", 1e-3)):
+        together = train(T, lr=lr, epochs=3, seeds=[0, 1, 2], optimizer=opt, **SMALL)
+        for seed in (0, 2):
+            alone, _ = train1(T, lr=lr, epochs=3, seed=seed, optimizer=opt, **SMALL)
+            cols = lambda rows: pd.DataFrame(rows).drop(columns="seconds")  # noqa: E731
+            assert cols(together[seed][0]).equals(cols(alone)), opt
 
 
 def test_a_diverging_seed_does_not_stop_the_others():
     kw = dict(lr=0.3, epochs=20, width=10, batch_size=10, samples_per_epoch=100, init_scale=4.0)
     runs = train(T, seeds=range(6), **kw)
-    status = {s: st for s, (_, st) in runs.items()}
+    status = {s: st for s, (_, st, _) in runs.items()}
     assert "diverged" in status.values() and "ok" in status.values(), status
-    for s, (rows, st) in runs.items():
+    for s, (rows, st, _) in runs.items():
         if st == "ok":  # unaffected by its diverged neighbours: the same log as alone
             assert len(rows) == 21
             alone, _ = train1(T, seed=s, **kw)

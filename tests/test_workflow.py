@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT, TINY
 
 RUN_COLUMNS = {
-    "epoch", "samples", "lr", "batch_objective", "population_objective", "U_norm", "V_norm",
+    "epoch", "samples", "lr", "batch_objective", "population_objective", "U_norm", "V_norm", "U_dist", "V_dist",
     "seconds", "run_id", "status", "D", "n", "r0", "teacher_seed", "r", "r_over_r0", "lr0",
     "batch_size", "epochs", "init_scale", "optimizer", "seed", "samples_per_epoch",
     "halve_every", "prov_torch", "prov_git_commit", "prov_device", "prov_python",
@@ -31,6 +31,9 @@ def write_config(tmp_path, edit):
     (lambda c: c["planted"].update(seedz=[0]), "seedz"),
     (lambda c: c["planted"]["regimes"]["livni"].update(batch_size=30),
      "planted.regimes.livni.batch_size"),
+    (lambda c: c["planted"]["regimes"]["livni"].update(lrs=[0.1]), "planted.regimes.livni.lrs"),
+    (lambda c: c["planted"]["regimes"]["livni"].update(lr="tuned"), "lr"),
+    (lambda c: c["planted"]["regimes"]["momentum"].update(lrs=[]), "lrs"),
     (lambda c: c["gan"]["regimes"]["low_noise"].update(batch_size=7), "gan.regimes.low_noise.batch_size"),
     (lambda c: c["gan"].update(device="tpu"), "device"),
     (lambda c: c["planted"]["lr_test"].update(lrs=[float("nan"), 0.1]), "planted.lr_test.lrs[0]"),
@@ -108,19 +111,27 @@ def test_lint_has_only_explained_findings(run_snakemake):
 @pytest.mark.workflow
 def test_tiny_workflow_end_to_end(tiny_run, run_snakemake):
     tmp_path = tiny_run  # the tiny run is shared with tests/test_report.py (conftest.py)
-    for name in ("lr_test", "overparam", "overparam_regimes", "sumrelu", "sumrelu_vs_m", "spurious_minima",
-                 "theory_l4", "theory_l51", "gan_samples", "gan_samples_updates", "gan_curves", "gan_curves_updates",
-                 "gan_quality"):
+    for name in ("lr_test", "overparam", "overparam_regimes", "overparam_distance", "overparam_cosines", "sumrelu",
+                 "sumrelu_vs_m", "spurious_minima", "theory_l4", "theory_l51", "gan_samples", "gan_samples_updates",
+                 "gan_curves", "gan_curves_updates", "gan_quality"):
         for ext in ("pdf", "png"):
             f = tmp_path / "figures" / f"{name}.{ext}"
             assert f.stat().st_size > 1000, f
         assert (tmp_path / "figures" / f"{name}.pdf").read_bytes().startswith(b"%PDF")
     runs = pd.read_parquet(tmp_path / "results/planted/runs.parquet")
     assert RUN_COLUMNS <= set(runs.columns)
-    # 2 lrs x 2 seeds (lr test) + 2 widths x 2 seeds in width_test, paper (same files) and livni
+    # 2 lrs x 2 seeds (lr test) + 2 widths x 2 seeds in width_test, paper (same files) and every
+    # other regime; the regimes' own lr tests: 2 lrs x 2 seeds, at both widths for per_width
+    regimes = ("paper", "livni", "init", "eta", "batch", "momentum", "adam", "per_width")
     assert runs.groupby("study")["run_id"].nunique().to_dict() == {
-        "lr_test": 4, "width_test": 4, "paper": 4, "livni": 4}
-    assert set(runs["status"]) == {"ok"}
+        "lr_test": 4, "width_test": 4, **dict.fromkeys(regimes, 4),
+        "momentum_lr_test": 4, "adam_lr_test": 4, "per_width_lr_test": 8}
+    # every run described from its final weights
+    sol = pd.read_parquet(tmp_path / "results/planted/solutions.parquet")
+    assert len(sol) == len(runs.groupby(["study", "run_id"]))
+    assert sol.loc[sol["status"] == "ok", "teacher_covered"].notna().all()  # a diverged run: nothing to describe
+    # an lr test may reach the divergence edge (momentum at eta 0.1 does here); the sweeps do not
+    assert set(runs.loc[~runs["study"].str.endswith("lr_test"), "status"]) == {"ok"}
     assert runs["prov_git_commit"].notna().all()
     # the width sweep used the eta the lr test selected
     summary = pd.read_csv(tmp_path / "results/planted/summary.csv")

@@ -1,4 +1,4 @@
-"""Figure helpers: seaborn curves with a band over seeds, saved as PDF with a PNG twin."""
+"""Figure helpers: seaborn curves, every seed under the median over seeds, saved as PDF with a PNG twin."""
 from pathlib import Path
 
 import matplotlib
@@ -12,12 +12,14 @@ from .logs import replacing  # noqa: E402
 sns.set_theme(style="whitegrid", context="paper")
 
 
-def curves(ax, df, x: str, y: str, hue: str, title: str | None = None):
-    """Median over seeds with a min-max band, log y: with 3 to 5 seeds a range is more
-    honest than a confidence interval. Diverged runs are marked where they stopped."""
-    sns.lineplot(data=df, x=x, y=y, hue=hue, estimator="median", errorbar=("pi", 100),
-                 palette="viridis", ax=ax)
-    dead = df[df["status"] == "diverged"].sort_values(x).groupby("run_id").tail(1)
+def curves(ax, df, x: str, y: str, hue: str, title: str | None = None, units: str = "run_id"):
+    """Every run (seed) as a thin line under the median over seeds, log y. Where seeds split
+    into stuck and converged runs a band over them would span orders of magnitude and hide
+    the split. Diverged runs are marked where they stopped."""
+    sns.lineplot(data=df, x=x, y=y, hue=hue, units=units, estimator=None, palette="viridis", lw=0.5,
+                 alpha=0.35, legend=False, ax=ax)
+    sns.lineplot(data=df, x=x, y=y, hue=hue, estimator="median", errorbar=None, palette="viridis", ax=ax)
+    dead = df[df["status"] == "diverged"].sort_values(x).groupby(units).tail(1)
     if len(dead):
         ax.scatter(dead[x], dead[y].where(dead[y] < 1e30, 1e30).fillna(1e30), marker="x",
                    color="red", zorder=5, label="diverged")

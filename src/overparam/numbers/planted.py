@@ -1,6 +1,7 @@
 """V2, the planted teacher: numbers, tables and claims from the study's summary outputs
-(summary.csv, selected_lr.json, teacher_check.parquet), its tidy log runs.parquet (curves and
-provenance) and the published solution's numbers (data/anchors/published_v2.csv)."""
+(summary.csv, selected_lr.json, teacher_check.parquet, solutions.parquet: one row per run with
+its distance travelled and the shape of its final solution), its tidy log runs.parquet (curves
+and provenance) and the published solution's numbers (data/anchors/published_v2.csv)."""
 from __future__ import annotations
 
 from functools import partial
@@ -10,7 +11,7 @@ import pandas as pd
 
 from . import Numbers
 from .claims import claim
-from ..planted_summary import epochs_to, final_rows
+from ..planted_summary import ALIGN, DEAD, epochs_to, final_rows
 from .tex import commits, fmt, fmt_list, interval, seed_range, tabular, tex_escape
 
 STUDY = "planted"
@@ -336,14 +337,18 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
 
 def regimes(runs, summary, anchors_one, n: Numbers) -> None:
     """V2(e): every regime's width sweep; claims about the livni regime."""
-    reg = summary[~summary["study"].isin(["lr_test", "width_test"])]
+    reg = regime_rows(summary)
+    order = {x: i for i, x in enumerate(dict.fromkeys(runs["study"]))}  # config order, as the logs came
+    reg = reg.sort_values("study", key=lambda x: x.map(order), kind="stable")
     rows = []
     for name, g in reg.groupby("study", sort=False):
         g = g.sort_values("r")
         row = {"regime": f"\\texttt{{{tex_escape(name)}}}", "init": fmt(g["init_scale"].iloc[0]),
-               r"\(\eta\)": fmt(g["lr0"].iloc[0]), "batch": fmt(g["batch_size"].iloc[0]),
+               r"\(\eta\)": "/".join(fmt(v, 2, False) for v in g["lr0"].unique()).join(["\\ensuremath{", "}"]),
+               "batch": fmt(g["batch_size"].iloc[0]),
                "optimizer": tex_escape(g["optimizer"].iloc[0]), "epochs": fmt(g["epochs"].iloc[0])}
-        row.update({f"\\(r={int(r)}\\)": fmt(v) for r, v in zip(g["r"], g["final_population_mean"])})
+        row.update({f"\\(r={int(r)}\\)": f"{fmt(v, 2)} ({int(k - h)})"
+                    for r, v, k, h in zip(g["r"], g["final_population_median"], g["seeds"], g["reached_threshold"])})
         rows.append(row)
     t = pd.DataFrame(rows).fillna("--")
     n.tables["regimes_table"] = tabular(t, "l" + "r" * (t.shape[1] - 1))
@@ -355,13 +360,13 @@ def regimes(runs, summary, anchors_one, n: Numbers) -> None:
         n.macros += [(f"{prefix}Init", fmt(g["init_scale"].iloc[0])), (f"{prefix}Lr", fmt(g["lr0"].iloc[0])),
                      (f"{prefix}Batch", fmt(g["batch_size"].iloc[0])), (f"{prefix}Epochs", fmt(g["epochs"].iloc[0])),
                      (f"{prefix}NarrowR", fmt(g["r"].iloc[0])),
-                     (f"{prefix}NarrowFinal", fmt(g["final_population_mean"].iloc[0])),
+                     (f"{prefix}NarrowFinal", fmt(g["final_population_median"].iloc[0])),
                      (f"{prefix}WideR", fmt(g["r"].iloc[-1])),
-                     (f"{prefix}WideFinal", fmt(g["final_population_mean"].iloc[-1]))]
+                     (f"{prefix}WideFinal", fmt(g["final_population_median"].iloc[-1]))]
     g = reg[reg["study"] == "livni"].sort_values("r")
-    finals = g["final_population_mean"].to_numpy()
+    finals = g["final_population_median"].to_numpy()
     monotone = bool(np.all(np.diff(finals) < 0))
-    n.add(c("LivniMonotoneClaim", "in the livni regime the mean final exact objective falls with every doubling "
+    n.add(c("LivniMonotoneClaim", "in the livni regime the median final exact objective falls with every doubling "
             "of the width", monotone, {f"r{int(r)}": float(v) for r, v in zip(g["r"], finals)},
             "falls with every doubling of the width", "does not fall with every doubling of the width"))
     curves = median_curves(runs, "livni")
@@ -383,18 +388,19 @@ def regimes(runs, summary, anchors_one, n: Numbers) -> None:
     pub_r, pub_final, pub_epochs = (anchors_one.get(k) for k in ("livni_narrow_r", "livni_narrow_final", "livni_epochs"))
     ours = g[g["r"] == pub_r]
     comparable = bool(len(ours) and int(g["epochs"].iloc[0]) == int(pub_epochs))
-    close = comparable and abs(np.log10(ours["final_population_mean"].iloc[0] / pub_final)) < 1
+    close = comparable and abs(np.log10(ours["final_population_median"].iloc[0] / pub_final)) < 1
     n.add(c("LivniPublishedClaim", "our livni run at the published width and epochs ends within a factor 10 of the "
             "published final objective", close,
-            {"ours": float(ours["final_population_mean"].iloc[0]) if len(ours) else "none", "published": pub_final,
+            {"ours": float(ours["final_population_median"].iloc[0]) if len(ours) else "none", "published": pub_final,
              "our_epochs": int(g["epochs"].iloc[0]), "published_epochs": pub_epochs},
-            f"within a factor of ten of our {fmt(ours['final_population_mean'].iloc[0]) if len(ours) else NA} "
+            f"within a factor of ten of our {fmt(ours['final_population_median'].iloc[0]) if len(ours) else NA} "
             "(the same order of magnitude; their \\(D\\) differs, so no closer agreement is to be expected)",
-            ("not within a factor of ten of our " + fmt(ours['final_population_mean'].iloc[0])
+            ("not within a factor of ten of our " + fmt(ours['final_population_median'].iloc[0])
              if comparable else "not comparable with our run, which has another length or no such width")))
-    paper = reg[reg["study"] == "paper"].sort_values("r")["final_population_mean"].to_numpy()
+    paper = reg[reg["study"] == "paper"].sort_values("r")["final_population_median"].to_numpy()
     differ = monotone and not bool(np.all(np.diff(paper) < 0))
-    n.add(c("RegimesDifferClaim", "width helps monotonically in the livni regime but not in the paper regime",
+    n.add(c("RegimesDifferClaim", "width helps monotonically (median final exact objective) in the livni regime but "
+            "not in the paper regime",
             differ, {"livni": [float(v) for v in finals], "paper": [float(v) for v in paper]},
             "The two regimes show that the benefit of width is a property of the optimization setting, not of "
             "the problem alone.",
@@ -402,8 +408,252 @@ def regimes(runs, summary, anchors_one, n: Numbers) -> None:
             + ("monotone in both." if monotone else "not monotone in the \\texttt{livni} regime.")))
 
 
+def regime_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of V2(e)'s regimes: not (c), (d) or a regime's own lr test."""
+    st = table["study"]
+    return table[~st.isin(["lr_test", "width_test"]) & ~st.str.endswith("_lr_test")]
+
+
+def camel(name: str) -> str:
+    """A regime's name in a macro: per_width -> PerWidth."""
+    return "".join(w.capitalize() for w in name.split("_"))
+
+
+def pattern(g: pd.DataFrame, col: str = "final_population_median") -> tuple[str, str]:
+    """How `col` orders the widths of one sweep (rows sorted by r): 'falls' with every doubling,
+    'rises' with every doubling, or 'mixed'; and a TeX phrase saying so with the numbers."""
+    r, v = g["r"].to_numpy(), g[col].to_numpy()
+    d = np.diff(v)
+    if np.all(d < 0):
+        return "falls", (f"falls with every doubling of the width, from {fmt(v[0])} at \\(r={int(r[0])}\\) to "
+                         f"{fmt(v[-1])} at \\(r={int(r[-1])}\\)")
+    if np.all(d > 0):
+        return "rises", (f"rises with every doubling of the width, from {fmt(v[0])} at \\(r={int(r[0])}\\) to "
+                         f"{fmt(v[-1])} at \\(r={int(r[-1])}\\)")
+    best = int(np.nanargmin(v)) if np.isfinite(v).any() else 0
+    return "mixed", (f"is lowest at \\(r={int(r[best])}\\) ({fmt(v[best])}), from {fmt(v[0])} at "
+                     f"\\(r={int(r[0])}\\) to {fmt(v[-1])} at \\(r={int(r[-1])}\\)")
+
+
+# The one-factor ablations of V2(e): each changes one setting of `paper`, the setting of (d).
+ONE_FACTOR = ("init", "eta", "batch", "momentum", "adam")
+SETTINGS = {"init_scale": "the initial scale", "lr0": "\\(\\eta\\)", "batch_size": "the batch",
+            "optimizer": "the optimizer"}
+TESTED_ETA = ("momentum", "adam")  # regimes whose eta their own lr test chooses: not a change of its own
+
+
+def change(g: pd.DataFrame, paper: pd.DataFrame) -> str:
+    """What a regime changes with respect to `paper`, e.g. 'the initial scale (0.1 to 1)'."""
+    out = []
+    for col, label in SETTINGS.items():
+        a, b = paper[col].iloc[0], g[col].iloc[0]
+        if col == "lr0" and g["lr0"].nunique() > 1:
+            out.append(f"{label} (chosen per width)")
+        elif col == "lr0" and g["study"].iloc[0] in TESTED_ETA:
+            continue
+        elif a != b:
+            show = (lambda x: tex_escape(x)) if col == "optimizer" else (lambda x: fmt(x))
+            out.append(f"{label} ({show(a)} to {show(b)})")
+    return ", ".join(out) or "nothing"
+
+
+def ablations(summary: pd.DataFrame, n: Numbers) -> None:
+    """V2(e): one claim per one-factor regime (does the median final exact objective fall with
+    every doubling of the width?), and which changes bring Livni et al.'s ordering."""
+    reg = regime_rows(summary)
+    need = [*ONE_FACTOR, "paper", "livni", "per_width"]
+    missing = [x for x in need if x not in set(reg["study"])]
+    if missing:
+        raise ValueError(f"the report discusses regimes {missing} of planted.regimes, which the logs lack")
+    paper = reg[reg["study"] == "paper"].sort_values("r")
+    falls = {}
+    for name in [*ONE_FACTOR, "paper", "livni"]:
+        g = reg[reg["study"] == name].sort_values("r")
+        kind, phrase = pattern(g)
+        falls[name] = kind == "falls"
+        if name == "livni":  # its ordering has its claim in regimes(): LivniMonotoneClaim
+            continue
+        above = (g["seeds"] - g["reached_threshold"]).astype(int)
+        div = int(g["diverged"].sum())
+        tail = (f"; {fmt(int(above.sum()))} of its {fmt(int(g['seeds'].sum()))} runs end above the threshold"
+                + (f" ({fmt(div)} diverged)" if div else "") + ".")
+        eta = ""
+        if name in TESTED_ETA:
+            eta = f" (its lr test chose \\(\\eta={fmt(g['lr0'].iloc[0], 3, False)}\\))"
+        lead = f"Changing only {change(g, paper)}{eta}, the median final exact objective "
+        if name == "paper":
+            lead = "In \\texttt{paper}, the setting of (d), the median final exact objective "
+        n.add(c(f"Regime{camel(name)}OrderClaim", f"in regime {name} the median final exact objective falls with "
+                "every doubling of the width", falls[name],
+                {f"r{int(r)}": float(v) for r, v in zip(g["r"], g["final_population_median"])},
+                lead + phrase + tail, lead + phrase + tail))
+        n.macros.append((f"Regime{camel(name)}Change", change(g, paper)))
+    single = [x for x in ONE_FACTOR if falls[x]]
+    names = ", ".join(f"\\texttt{{{x}}}" for x in single)
+    n.add(c("OneFactorLivniClaim", "the livni regime's median final objective falls with every doubling of the "
+            "width and no one-factor regime's does", falls["livni"] and not single,
+            {x: falls[x] for x in [*ONE_FACTOR, "livni"]},
+            "No single change turns the ordering of (d) into Livni et al.'s; only the three changes of "
+            "\\texttt{livni} together do.",
+            (f"Livni et al.'s ordering (lower at every doubling of the width) appears with a single change: {names}."
+             if single else "Neither a single change nor the three changes of \\texttt{livni} together give "
+             "Livni et al.'s ordering (lower at every doubling of the width) here.")))
+
+
+def per_width_eta(summary: pd.DataFrame, n: Numbers) -> None:
+    """The regime whose eta its own lr test chooses at every width: which etas, and whether the
+    ordering of the widths is that of `paper` (one eta for all)."""
+    reg = regime_rows(summary)
+    g = reg[reg["study"] == "per_width"].sort_values("r")
+    paper = reg[reg["study"] == "paper"].sort_values("r")
+    etas = g["lr0"].to_numpy()
+    n.macros += [("PerWidthEtas", ", ".join(f"\\(\\eta={fmt(e, 3, False)}\\) at \\(r={int(r)}\\)"
+                                            for r, e in zip(g["r"], etas))),
+                 ("PerWidthTestEtas", fmt_list(sorted(summary.loc[summary["study"] == "per_width_lr_test", "lr0"].unique())))]
+    smaller = bool(np.all(np.diff(etas) <= 0) and etas[-1] < etas[0])
+    n.add(c("PerWidthEtaFallsClaim", "the eta chosen per width never grows with the width and is smaller at the "
+            "widest than at the narrowest", smaller, {f"r{int(r)}": float(e) for r, e in zip(g["r"], etas)},
+            "The wider the student, the smaller the step its lr test chooses, as a tangent kernel that grows "
+            "with \\(r\\) predicts.",
+            "The chosen step does not shrink with the width" + (
+                " (the same \\(\\eta\\) wins at every width)" if len(set(etas)) == 1 else "") + "."))
+    rank = lambda t: list(t.sort_values(["final_population_median", "r"])["r"].astype(int))  # noqa: E731
+    same = rank(g) == rank(paper)
+    _, phrase = pattern(g)
+    order = lambda t: " < ".join(f"\\(r={r}\\)" for r in rank(t))  # noqa: E731
+    as_paper = bool(len(g) == len(paper) and np.all(etas == paper["lr0"].to_numpy()))
+    n.add(c("PerWidthOrderClaim", "the widths rank in the same order by median final exact objective with the "
+            "eta chosen per width as with one eta for all (paper)", same, {"per_width": rank(g), "paper": rank(paper)},
+            ("Since every width's lr test picks the \\(\\eta\\) of (d), this regime is (d) itself and its "
+             f"ordering ({order(g)}) is that of (d): on this grid, normalizing the step by width changes nothing."
+             if as_paper else
+             f"With its own \\(\\eta\\) at every width the median final exact objective {phrase}; the widths "
+             f"rank as with one \\(\\eta\\) for all ({order(g)}): the ordering of (d) survives the step "
+             "normalized by width."),
+            f"With its own \\(\\eta\\) at every width the median final exact objective {phrase}; the widths "
+            f"rank {order(g)}, against {order(paper)} with one \\(\\eta\\) for all: the ordering of (d) "
+            "does not survive the step normalized by width, so in (d) it came in part from the step size."))
+
+
+def distances(solutions: pd.DataFrame, summary: pd.DataFrame, n: Numbers) -> None:
+    """Lazy or rich: ||V_T - V_0||/||V_0|| (and U's) per regime and width, median over seeds."""
+    sol = regime_rows(solutions)
+    sol = sol[sol["status"] == "ok"]
+    med = sol.groupby(["study", "r"])[["U_dist", "V_dist"]].median()
+    for name in ("paper", "livni"):
+        m = med.loc[name]
+        n.macros += [(f"Dist{camel(name)}VNarrow", fmt(m["V_dist"].iloc[0])),
+                     (f"Dist{camel(name)}VWide", fmt(m["V_dist"].iloc[-1])),
+                     (f"Dist{camel(name)}UNarrow", fmt(m["U_dist"].iloc[0])),
+                     (f"Dist{camel(name)}UWide", fmt(m["U_dist"].iloc[-1]))]
+    n.macros += [("DistRNarrow", fmt(med.loc["paper"].index[0])), ("DistRWide", fmt(med.loc["paper"].index[-1]))]
+    paper_v, livni_v = med.loc["paper", "V_dist"], med.loc["livni", "V_dist"]
+    rich = bool((paper_v > 1).all())
+    n.add(c("DistPaperRichClaim", "in the paper regime the median ||V_T - V_0||/||V_0|| exceeds 1 at every width",
+            rich, {f"r{int(r)}": float(v) for r, v in paper_v.items()},
+            "In \\texttt{paper} the first layer ends farther from its start than the start's own norm at every "
+            "width: training there is not lazy.",
+            "In \\texttt{paper} the first layer does not move by more than its initial norm at every width."))
+    lazy = bool((livni_v < 1).all() and np.all(np.diff(livni_v.to_numpy()) < 0))
+    n.add(c("DistLivniLazyClaim", "in the livni regime the median ||V_T - V_0||/||V_0|| is below 1 at every width "
+            "and falls with every doubling of the width", lazy, {f"r{int(r)}": float(v) for r, v in livni_v.items()},
+            "In \\texttt{livni} the first layer moves by a fraction of its initial norm, a fraction that shrinks "
+            "with every doubling of the width: the lazy regime, ever lazier as the student widens.",
+            "In \\texttt{livni} the first layer's relative movement is not both below 1 and shrinking with every "
+            "doubling of the width, so the runs do not show the lazy regime's signature."))
+    common = livni_v.index.intersection(paper_v.index)  # the widths both sweep
+    lazier = bool(len(common)) and bool((livni_v[common] < paper_v[common]).all())
+    n.add(c("DistLivniBelowPaperClaim", "at every width the livni regime's median ||V_T - V_0||/||V_0|| is below the "
+            "paper regime's", lazier, {f"r{int(r)}": f"livni {livni_v[r]:.3g}, paper {paper_v[r]:.3g}" for r in common} or {"common widths": "none"},
+            "At every width the \\texttt{livni} students move less, relative to their start, than the "
+            "\\texttt{paper} ones.",
+            "The \\texttt{livni} students do not move less than the \\texttt{paper} ones at every width."))
+    g = regime_rows(summary)
+    livni_falls = pattern(g[g["study"] == "livni"].sort_values("r"))[0] == "falls"
+    n.add(c("LazyExplainsLivniClaim", "the livni regime is lazy (DistLivniLazyClaim), the paper regime is not "
+            "(DistPaperRichClaim), and width lowers the livni regime's median final objective at every doubling",
+            lazy and rich and livni_falls, {"livni_lazy": lazy, "paper_rich": rich, "livni_width_helps": livni_falls},
+            "Near-linearity thus accounts for the benefit of width in the setting in which Livni et al.'s picture "
+            "appears, and not in the setting of (d), where the weights travel far from their start.",
+            "So these runs do not tie the benefit of width to lazy training: " + ", ".join(
+                x for x, ok in (("the livni regime is not lazy by this measure", lazy),
+                                ("the paper regime moves little", rich),
+                                ("width does not lower the livni regime's objective at every doubling", livni_falls))
+                if not ok) + "."))
+    t = med["V_dist"].unstack("r")
+    t = t.reindex([x for x in dict.fromkeys(sol["study"])])
+    table = pd.DataFrame({"regime": [f"\\texttt{{{tex_escape(x)}}}" for x in t.index],
+                          **{f"\\(r={int(r)}\\)": t[r].map(fmt).to_numpy() for r in t.columns}})
+    n.tables["distance_table"] = tabular(table, "l" + "r" * (table.shape[1] - 1))
+
+
+def stuck(solutions: pd.DataFrame, threshold: float, n: Numbers) -> None:
+    """V2(d)'s runs above the threshold, described from their final weights (cosines of the
+    student's and the teacher's hidden units), beside the converged runs of the same width."""
+    w = solutions[solutions["study"] == "width_test"].sort_values(["r", "seed"])
+    r0 = int(w["r"].min())
+    at_r0 = w[w["r"] == r0]
+    bad, good = w[w["stuck"]], at_r0[~at_r0["stuck"]]
+    per_width = "; ".join(f"\\(r={int(r)}\\): {int(g['stuck'].sum())} of {len(g)}" for r, g in w.groupby("r"))
+    n.macros += [("WidthStuckRuns", fmt(len(bad))), ("WidthStuckPerWidth", per_width),
+                 ("StuckAlign", fmt(ALIGN)), ("StuckDead", fmt(DEAD))]
+    uncovered = bool(len(bad)) and bool((bad["teacher_uncovered"] > 0).all())
+    desc = "; ".join(
+        (f"seed {int(x.seed)} at \\(r={int(x.r)}\\) diverged" if x.status != "ok" else
+         f"seed {int(x.seed)} at \\(r={int(x.r)}\\) (final {fmt(x.final_population)}): {fmt(x.teacher_uncovered)} "
+         f"teacher units uncovered, {fmt(x.teacher_shared)} with two or more student units on them, "
+         f"{fmt(x.dead_units)} dead and {fmt(x.other_units)} other student units, the worst-matched "
+         f"teacher unit's best cosine {fmt(x.worst_teacher_best_cos)}") for x in bad.itertuples())
+    n.add(c("StuckUncoveredClaim", "every run of the width test that ends above the threshold leaves at least one "
+            "teacher unit without a student unit on it", uncovered,
+            {"stuck_runs": len(bad), "uncovered": [float(v) for v in bad["teacher_uncovered"]]},
+            f"Every stuck run leaves a teacher unit uncovered ({desc}).",
+            (f"Not every stuck run leaves a teacher unit uncovered ({desc})." if len(bad) else
+             f"No run of (d) ends above {fmt(threshold)}, so there is no stuck solution to describe.")))
+    one_to_one = bool(len(good)) and bool(((good["teacher_uncovered"] == 0) & (good["teacher_shared"] == 0)
+                                            & (good["units_on_teacher"] == r0)).all())
+    n.add(c("ConvergedOneToOneClaim", "every run of the width test at r = r0 that ends below the threshold has "
+            "exactly one student unit on every teacher unit", one_to_one,
+            {"converged_at_r0": len(good), "uncovered": [int(v) for v in good["teacher_uncovered"]],
+             "shared": [int(v) for v in good["teacher_shared"]]},
+            f"Each of the {fmt(len(good))} runs at \\(r=r_0\\) that converge has exactly one student unit on "
+            f"every teacher unit (largest relative error of the recovered output weights "
+            f"{fmt(good['max_mass_error'].max())}).",
+            (f"Not every converged run at \\(r=r_0\\) matches the teacher one to one." if len(good) else
+             "No run at \\(r=r_0\\) converges.")))
+    wide = w[w["r"] == w["r"].max()]
+    covers = bool(len(wide)) and bool((wide["teacher_uncovered"] == 0).all())
+    rw = int(w["r"].max())
+    n.add(c("WideCoversTeacherClaim", "every run of the width test at the largest width ends with a student unit on "
+            "every teacher unit", covers, {"runs": len(wide), "uncovered": [float(v) for v in wide["teacher_uncovered"]]},
+            f"At \\(r={rw}\\) every run ends with a student unit on every teacher unit; the median run has "
+            f"{fmt(wide['units_on_teacher'].median())} of its {rw} units on teacher units and "
+            f"{fmt(wide['dead_units'].median())} dead" + (
+                ": the wide student converges to a sparse solution, in which most of its units die and the rest "
+                "split the teacher's units among them." if wide["dead_units"].median() > rw / 2 else "."),
+            f"At \\(r={rw}\\) not every run ends with a student unit on every teacher unit (teacher units "
+            f"uncovered per run: {', '.join(fmt(v) for v in wide['teacher_uncovered'])}); the median run has "
+            f"{fmt(wide['units_on_teacher'].median())} of its {rw} units on teacher units and "
+            f"{fmt(wide['dead_units'].median())} dead."))
+    cols = {r"\(r\)": "r", "seed": "seed", "final exact": "final_population", "uncovered": "teacher_uncovered",
+            "shared": "teacher_shared", "dead": "dead_units", "other": "other_units",
+            "worst best cos": "worst_teacher_best_cos"}
+    show = pd.concat([bad, good])
+    t = pd.DataFrame({k: show[v].map(fmt).to_numpy() for k, v in cols.items()})
+    t.insert(2, "state", np.where(show["stuck"], "stuck", "converged"))
+    n.tables["stuck_table"] = tabular(t, "rrlrrrrrr")
+
+
+def above_text(summary: pd.DataFrame, study: str) -> str:
+    """'r=60: 2 of 5' per width of one study whose runs end above the threshold, or 'none'."""
+    g = summary[summary["study"] == study].sort_values("r")
+    parts = [f"\\(r={int(r)}\\): {int(k - h)} of {int(k)}" for r, k, h in zip(g["r"], g["seeds"], g["reached_threshold"])
+             if k > h]
+    return "; ".join(parts) or "none"
+
+
 def build(*, runs: pd.DataFrame, summary: pd.DataFrame, selected_lr: float, check: pd.DataFrame,
-          anchors: pd.DataFrame) -> Numbers:
+          anchors: pd.DataFrame, solutions: pd.DataFrame) -> Numbers:
     n = Numbers()
     first = runs.iloc[0]
     threshold = float(summary["threshold"].iloc[0])
@@ -422,4 +672,11 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, selected_lr: float, chec
     lr_test(runs, summary, selected_lr, anchors, n)
     width_test(runs, summary, threshold, one, n)
     regimes(runs, summary, one, n)
+    ablations(summary, n)
+    per_width_eta(summary, n)
+    distances(solutions, summary, n)
+    stuck(solutions, threshold, n)
+    n.macros.append(("WidthAboveText", above_text(summary, "width_test")))
+    n.macros.append(("RegimesAboveText", "; ".join(f"\\texttt{{{tex_escape(x)}}}: {above_text(summary, x)}"
+                                                   for x in regime_rows(summary)["study"].unique())))
     return n
