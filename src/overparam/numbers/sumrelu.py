@@ -190,7 +190,9 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
             f"same function with \\(m+1\\) units, a critical point (gradient at most "
             f"{fmt(q['lift_grad_norm_max'], 2)}), and at all {fmt(lifts)} such points the Hessian has a negative "
             f"eigenvalue (the largest of the smallest eigenvalues is {fmt(q['lift_lambda_min_high'], 2)}), as "
-            "Safran, Yehudai and Shamir prove for non-global minima under conditions they check numerically.",
+            "Safran, Yehudai and Shamir (\\emph{The effects of mild over-parameterization on the optimization landscape "
+            "of shallow ReLU neural networks}, COLT 2021) prove for non-global minima under conditions they check "
+            "numerically.",
             f"Of the {fmt(lifts)} points that split one unit of these minima into two halves (\\(m+1\\) units), "
             f"{fmt(sad)} are saddles."))
     nxt = t[t["m"] == q["m"] + 1]
