@@ -12,7 +12,7 @@ import argparse
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator, ScalarFormatter
 
 from overparam.logs import read_runs
 from overparam.plots import save
@@ -76,11 +76,15 @@ def vs_m(runs: pd.DataFrame, summary: pd.DataFrame, tuned: pd.DataFrame, out: st
     ax.set_yscale("log")
     ax.legend(fontsize=7)
     ax = axes[3]
-    ax.plot(tuned["m"], tuned["c"], marker="s", color="tab:orange")
-    ax.axhline(c, color="tab:blue", linestyle=":")
+    ax.plot(tuned["m"], tuned["largest_stable_c"], marker="^", color="gray", linestyle="--",
+            label="largest c with no test run diverged")
+    ax.plot(tuned["m"], tuned["c"], marker="s", color="tab:orange", label="chosen c (lowest median test loss)")
+    ax.axhline(c, color="tab:blue", linestyle=":", label=f"fixed c = {c:g}")
     ax.set_yscale("log", base=2)
-    ax.set_ylabel("chosen step times m (c in eta = c/m)")
-    ax.set_title("lr test per width (dotted: the fixed c)", fontsize=9)
+    ax.yaxis.set_major_formatter(ScalarFormatter())
+    ax.set_ylabel("c in eta = c/m")
+    ax.set_title("lr test per width", fontsize=9)
+    ax.legend(fontsize=7)
     for ax in axes:
         width_axis(ax, summary["m"])
     d, n = runs["d"].iloc[0], runs.groupby("m").size().min()

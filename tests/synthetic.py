@@ -117,7 +117,7 @@ def sumrelu_certify() -> pd.DataFrame:
 def sumrelu_tuned() -> pd.DataFrame:
     """tuned.csv: the lr test picks larger c for wider students, and the price of width remains."""
     return pd.DataFrame(dict(
-        m=[4, 5, 8], c=[1.0, 2.0, 4.0], test_loss=[0.05, 1e-3, 1e-3], eta=[0.25, 0.4, 0.5], runs=3, reached=[1, 3, 3],
+        m=[4, 5, 8], c=[1.0, 2.0, 4.0], largest_stable_c=[2.0, 2.0, 4.0], test_loss=[0.05, 1e-3, 1e-3], eta=[0.25, 0.4, 0.5], runs=3, reached=[2, 3, 3],
         iterations_to_threshold_median=[100.0, 100.0, 200.0], iterations_to_threshold_coarse_median=[100.0, 100.0, 200.0],
         base_c=1.0, base_reached=[1, 3, 3], base_iterations_to_threshold_median=[200.0, 200.0, 300.0], threshold=1e-2))
 

@@ -85,13 +85,13 @@ def certify_per_m(cert: pd.DataFrame, lifts: pd.DataFrame, families: pd.DataFram
     t["minima_F_values"] = g["F"].apply(lambda F: " ".join(f"{v:.8f}" for v in np.unique(F.round(8))))
     d = int(cert["d"].iloc[0])
 
-    def matched(rows):
-        pub = families.loc[(families["k"] == d) & (families["n"] == rows.name), "objective"].to_numpy()
+    def matched(m, F):
+        pub = families.loc[(families["k"] == d) & (families["n"] == m), "objective"].to_numpy()
         if not len(pub):
             return np.nan
-        return int(sum(np.abs(pub - F).min() <= atol for F in rows["F"]))
+        return int(sum(np.abs(pub - f).min() <= atol for f in F))
 
-    t["minima_matching_published"] = g.apply(matched)
+    t["minima_matching_published"] = pd.Series({m: matched(m, rows["F"]) for m, rows in g}, dtype=float)
     t["published_families"] = [int(((families["k"] == d) & (families["n"] == m)).sum()) for m in t.index]
     lg = lifts.groupby("m")
     t["lifts"] = lg.size()
@@ -113,6 +113,8 @@ def tuned_per_m(tests: pd.DataFrame, tuned_log: pd.DataFrame, runs: pd.DataFrame
     reached it), beside the same at eta = lr_times_m / m from the main runs. `coarse` is the main
     runs' logging interval: the tuned runs' iterations rounded up to it compare on the same grid."""
     chosen = tests[tests["chosen"]].groupby("m").agg(c=("lr_times_m", "first"), test_loss=("test_loss", "median"))
+    stable = tests.groupby(["m", "lr_times_m"])["test_loss"].apply(lambda x: bool(np.isfinite(x).all()))
+    chosen["largest_stable_c"] = stable[stable].reset_index().groupby("m")["lr_times_m"].max()  # no test run diverged
     hit = tuned_log[tuned_log["exact_loss"] <= threshold].groupby(["m", "seed"])["iteration"].min()
     hit = hit.reset_index()
     hit["coarse"] = np.ceil(hit["iteration"] / coarse) * coarse

@@ -126,8 +126,8 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             "The price of width in our setting is speed at the end: with \\(\\eta\\propto1/m\\) and a fixed budget, "
             f"the final loss grows again with \\(m\\) (median {fmt(med[-1], 2)} at \\(m={int(t['m'].iloc[-1])}\\), "
             f"against {fmt(med.min(), 2)} at \\(m={int(t['m'].iloc[int(np.argmin(med))])}\\)). Our reading, not "
-            "tested here: merging many units' mass onto each direction and silencing the redundant ones is slow; "
-            "and with \\(\\eta=1/m\\) the wider students also take smaller steps.",
+            "tested here: merging many units' mass onto each direction and silencing the redundant ones is slow. "
+            "Whether the smaller steps of the wider students (\\(\\eta=1/m\\)) explain it is checked below.",
             "Within our budget width costs no final accuracy: the median final loss of the widest student "
             f"({fmt(med[-1], 2)}) is within a factor two of the best width's ({fmt(med.min(), 2)})."))
 
@@ -188,9 +188,11 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
             {"lifts": lifts, "saddles": sad, "lambda_min_high": float(q["lift_lambda_min_high"])},
             f"One extra unit turns every one of them into a saddle: splitting any unit into two halves gives the "
             f"same function with \\(m+1\\) units, a critical point (gradient at most "
-            f"{fmt(q['lift_grad_norm_max'], 1)}), and at all {fmt(lifts)} such points the Hessian has a negative "
+            f"{fmt(q['lift_grad_norm_max'], 2)}), and at all {fmt(lifts)} such points the Hessian has a negative "
             f"eigenvalue (the largest of the smallest eigenvalues is {fmt(q['lift_lambda_min_high'], 2)}), as "
-            "Safran, Yehudai and Shamir prove for non-global minima under conditions they check numerically.",
+            "Safran, Yehudai and Shamir (\\emph{The effects of mild over-parameterization on the optimization landscape "
+            "of shallow ReLU neural networks}, COLT 2021) prove for non-global minima under conditions they check "
+            "numerically.",
             f"Of the {fmt(lifts)} points that split one unit of these minima into two halves (\\(m+1\\) units), "
             f"{fmt(sad)} are saddles."))
     nxt = t[t["m"] == q["m"] + 1]
@@ -243,13 +245,19 @@ def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
             f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\)): \\(\\eta=1/m\\) shrinks the step faster than the "
             "width requires.",
             f"The lr test picks no larger step for wider students (\\(c={fmt(lo['c'])}\\) at \\(m={fmt(lo['m'])}\\), "
-            f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\)): \\(\\eta\\propto1/m\\) is the scaling the workflow "
-            "itself would choose."))
-    med = t["iterations_to_threshold_median"].to_numpy(float)
+            f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\); all chosen values lie between {fmt(t['c'].min())} and "
+            f"{fmt(t['c'].max())}): the largest step of the grid at which no test run diverges is "
+            f"\\(c={fmt(lo['largest_stable_c'])}\\) at \\(m={fmt(lo['m'])}\\) and \\(c={fmt(hi['largest_stable_c'])}\\) at "
+            f"\\(m={fmt(hi['m'])}\\)"
+            + (", so the stable step shrinks at least like \\(1/m\\), and \\(\\eta\\propto1/m\\) is the scaling the "
+               "workflow itself would choose." if hi["largest_stable_c"] <= lo["largest_stable_c"] else
+               "; the step the test keeps still shrinks at least like \\(1/m\\).")))
+    # a median over a few runs that escaped says little: compare widths where most runs reached the threshold
+    med = t["iterations_to_threshold_median"].where(t["reached"] >= t["runs"] / 2).to_numpy(float)
     best = int(np.nanargmin(med)) if np.isfinite(med).any() else len(med) - 1  # no width reached it: widest
     slower = bool(np.isfinite(med[-1]) and med[-1] > 1.5 * med[best])
     n.add(c("SumreluTunedPriceClaim", "at the chosen steps, the median iterations to the threshold of the widest width "
-            "exceed 1.5 times the smallest median over widths", slower,
+            "exceed 1.5 times the smallest median over the widths where at least half the runs reached it", slower,
             {"widest": float(med[-1]), "smallest": float(med[best]), "at_m": int(t["m"].iloc[best])},
             f"At the chosen steps wider students still need more iterations to reach the threshold (median "
             f"{fmt(med[-1])} at \\(m={fmt(hi['m'])}\\) against {fmt(med[best])} at \\(m={fmt(t['m'].iloc[best])}\\); "
@@ -262,8 +270,9 @@ def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
             "at \\(\\eta=1/m\\): the growth with \\(m\\) was the step's doing."))
     tab = pd.DataFrame({
         r"\(m\)": t["m"].map(fmt), r"chosen \(c\)": t["c"].map(fmt),
+        r"largest stable \(c\)": t["largest_stable_c"].map(fmt),
         "reached": [f"{int(a)} of {int(b)}" for a, b in zip(t["reached"], t["runs"])],
         "iterations, chosen step": t["iterations_to_threshold_median"].map(fmt),
         r"iterations, \(\eta=1/m\)": t["base_iterations_to_threshold_median"].map(fmt),
     })
-    n.tables["sumrelu_tuned_table"] = tabular(tab, "rrrrr")
+    n.tables["sumrelu_tuned_table"] = tabular(tab, "rrrrrr")
