@@ -26,7 +26,8 @@ def summarize(runs: pd.DataFrame, quality: pd.DataFrame, reference: pd.DataFrame
     speed["epoch_seconds"] = speed.pop("seconds") / speed.pop("epochs")
     out = out.merge(speed.reset_index(), on=keys)
     ref = reference.assign(epoch=float("nan"))[["regime", "epoch", *SHOWN]]
-    return pd.concat([out, ref], ignore_index=True).assign(source=reference["source"].iloc[0])
+    out = pd.concat([out, ref], ignore_index=True).assign(source=reference["source"].iloc[0])
+    return out.astype({"seed": "Int64", "updates": "Int64"})
 
 
 def main(argv=None):
