@@ -19,6 +19,7 @@ import time
 import torch
 import yaml
 
+from overparam.devices import pick_device
 from overparam import gan
 from overparam.threads import set_threads
 
@@ -83,7 +84,7 @@ def main(argv=None):
     p.add_argument("--device", default="auto")
     a = p.parse_args(argv)
     set_threads(a.threads)
-    device = gan.pick_device(a.device)
+    device = pick_device(a.device, "gan.device")
     cfg = yaml.safe_load(open(a.config))["gan"]
     gemm, copy, draw = machine_rates(device)
     print(f"device {device}, {a.threads} thread(s): GEMM {gemm / 1e9:.1f} GFLOP/s, copy {copy / 1e9:.1f} GB/s, "

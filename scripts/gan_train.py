@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from overparam.devices import pick_device
 from overparam import gan, mnist
 from overparam.logs import provenance, replacing, run_frame, write_atomic
 from overparam.threads import set_threads
@@ -43,7 +44,7 @@ def main(argv=None):
     a = p.parse_args(argv)
 
     set_threads(a.threads)
-    device = gan.pick_device(a.device)
+    device = pick_device(a.device, "gan.device")
     d = mnist.read(a.data)
     x = mnist.to_unit(d["train_images"])
     if device.type == "cuda":

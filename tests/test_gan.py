@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from overparam.devices import pick_device
 from overparam import classifier, gan, mnist
 
 CPU = torch.device("cpu")
@@ -300,5 +301,5 @@ def test_killed_training_job_resumes_to_the_uninterrupted_result(tmp_path):
 def test_cuda_asked_for_without_cuda_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(SystemExit, match="gan.device is cuda, but this machine has no CUDA device"):
-        gan.pick_device("cuda")
-    assert gan.pick_device("auto").type == "cpu"
+        pick_device("cuda", "gan.device")
+    assert pick_device("auto", "gan.device").type == "cpu"

@@ -48,17 +48,6 @@ def make_discriminator() -> nn.Sequential:
     )
 
 
-def pick_device(name: str) -> torch.device:
-    """`auto`: CUDA where present, else the CPU. `cuda` on a machine without it is one clear error
-    (checked in the job, not before: a login node may lack the GPU its compute nodes have)."""
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name == "cuda" and not torch.cuda.is_available():
-        raise SystemExit("gan.device is cuda, but this machine has no CUDA device that PyTorch can use "
-                         f"(torch {torch.__version__}); set gan.device to auto or cpu, or run on a GPU node")
-    return torch.device(name)
-
-
 def init_state(seed: int, lr_g: float, lr_d: float, device: torch.device) -> dict:
     """Networks, optimizers and random streams of a fresh run."""
     torch.manual_seed(seed_for(seed, "init"))  # nn.Linear draws its weights from the global stream
