@@ -64,9 +64,10 @@ def main(argv=None):
         curves(ax, plotted, "epoch", a.y, hue, title)
         ax.set_ylabel(YLABEL[a.y])
         ax.set_xlabel(f"epoch ({first['samples_per_epoch']:,} samples)")
-        if a.kind != "lr":
-            ax.text(0.02, 0.02, f"final exact objective above {a.threshold:g} (r/r0): {above(df, a.threshold)}",
-                    transform=ax.transAxes, fontsize=6, va="bottom")
+        if a.kind != "lr":  # the split into stuck and converged seeds, stated in the panel
+            title += f"\nruns ending above {a.threshold:g} (r/r0: count): {above(df, a.threshold)}"
+            ax.set_title(title, fontsize=8)
+        ax.legend(title=hue, loc="upper right", fontsize=7, title_fontsize=7)
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
     seeds = runs.groupby("study")["seed"].nunique().min()
