@@ -46,9 +46,9 @@ def main(argv=None):
     runs = read_studies(a.study)
     runs["eta"] = runs["lr0"].map("{:g}".format)
     runs["r/r0"] = runs["r_over_r0"].map("{:g}".format)
-    runs = runs.sort_values(["r_over_r0", "lr0", "run_id", "epoch"], kind="stable")
+    panels = list(dict.fromkeys(runs["study"]))  # in the order of --study
+    runs = runs.sort_values(["r_over_r0", "lr0", "run_id", "epoch"], kind="stable")  # legend order
     hue = "eta" if a.kind == "lr" else "r/r0"
-    panels = list(dict.fromkeys(runs["study"]))
     cols = min(len(panels), 4)
     rows = math.ceil(len(panels) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
