@@ -119,7 +119,7 @@ rule planted_plot_regimes:
         report("figures/overparam_regimes.pdf", caption="../report/captions/overparam_regimes.rst", category="Planted teacher"),
     params:
         script=script("planted_plot.py"),
-        studies=lambda wildcards, input: study_args((k, input[k]) for k in PLANTED["regimes"]),  # config order
+        studies=lambda wildcards, input: study_args(input.items()),  # config order (regime_runs)
         threshold=lookup(dpath="planted/threshold", within=config),
     log:
         "logs/figures/overparam_regimes.log",
@@ -148,7 +148,7 @@ rule planted_summary:
         solutions="results/planted/solutions.parquet",
     params:
         script=script("planted_summary.py"),
-        studies=lambda wildcards, input: study_args((k, input[k]) for k in planted_studies()),  # config order
+        studies=lambda wildcards, input: study_args((k, v) for k, v in input.items() if k not in ("selected", "weights")),
         threshold=lookup(dpath="planted/threshold", within=config),
     log:
         "logs/planted/summary.log",

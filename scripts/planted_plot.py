@@ -46,9 +46,9 @@ def main(argv=None):
     runs = read_studies(a.study)
     runs["eta"] = runs["lr0"].map("{:g}".format)
     runs["r/r0"] = runs["r_over_r0"].map("{:g}".format)
-    runs = runs.sort_values(["r_over_r0", "lr0", "run_id", "epoch"], kind="stable")
+    panels = list(dict.fromkeys(runs["study"]))  # in the order of --study
+    runs = runs.sort_values(["r_over_r0", "lr0", "run_id", "epoch"], kind="stable")  # legend order
     hue = "eta" if a.kind == "lr" else "r/r0"
-    panels = list(dict.fromkeys(runs["study"]))
     cols = min(len(panels), 4)
     rows = math.ceil(len(panels) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
@@ -64,9 +64,10 @@ def main(argv=None):
         curves(ax, plotted, "epoch", a.y, hue, title)
         ax.set_ylabel(YLABEL[a.y])
         ax.set_xlabel(f"epoch ({first['samples_per_epoch']:,} samples)")
-        if a.kind != "lr":
-            ax.text(0.02, 0.02, f"final exact objective above {a.threshold:g} (r/r0): {above(df, a.threshold)}",
-                    transform=ax.transAxes, fontsize=6, va="bottom")
+        if a.kind != "lr":  # the split into stuck and converged seeds, stated in the panel
+            title += f"\nruns ending above {a.threshold:g} (r/r0: count): {above(df, a.threshold)}"
+            ax.set_title(title, fontsize=8)
+        ax.legend(title=hue, loc="upper right", fontsize=7, title_fontsize=7)
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
     seeds = runs.groupby("study")["seed"].nunique().min()

@@ -39,13 +39,15 @@ def width_summary(runs: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """Per study and width: final objectives over seeds and epochs to reach `threshold`."""
     last = final_rows(runs).set_index(RUN)
     last["epochs_to_threshold"] = epochs_to(runs, threshold)  # aligned on (study, run_id); NaN: never
+    # for the median, a diverged run counts as +inf (a NaN would be skipped)
+    last["final_or_inf"] = np.where(last["status"] == "ok", last["population_objective"], np.inf)
     keys = ["study", "optimizer", "init_scale", "batch_size", "lr0", "epochs", "r", "r_over_r0"]
     out = (last.groupby(keys).agg(
         seeds=("seed", "nunique"),
         diverged=("status", lambda s: int((s != "ok").sum())),
         final_batch_mean=("batch_objective", "mean"),
         final_population_mean=("population_objective", "mean"),
-        final_population_median=("population_objective", "median"),
+        final_population_median=("final_or_inf", "median"),
         final_population_min=("population_objective", "min"),
         final_population_max=("population_objective", "max"),
         reached_threshold=("epochs_to_threshold", "count"),

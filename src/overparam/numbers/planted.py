@@ -423,6 +423,12 @@ def pattern(g: pd.DataFrame, col: str = "final_population_median") -> tuple[str,
     """How `col` orders the widths of one sweep (rows sorted by r): 'falls' with every doubling,
     'rises' with every doubling, or 'mixed'; and a TeX phrase saying so with the numbers."""
     r, v = g["r"].to_numpy(), g[col].to_numpy()
+    bad = ~np.isfinite(v)
+    if bad.any():  # the median run diverged at these widths: no ordering to speak of there
+        where = ", ".join(f"\\(r={int(x)}\\)" for x in r[bad])
+        rest = (f"; among the other widths it is lowest at \\(r={int(r[~bad][np.argmin(v[~bad])])}\\) "
+                f"({fmt(v[~bad].min())})" if (~bad).any() else "")
+        return "diverged", f"is not finite at {where}, where the runs diverge{rest}"
     d = np.diff(v)
     if np.all(d < 0):
         return "falls", (f"falls with every doubling of the width, from {fmt(v[0])} at \\(r={int(r[0])}\\) to "
