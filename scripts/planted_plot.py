@@ -23,11 +23,14 @@ YLABEL = {"batch_objective": "average mini-batch objective",
 
 
 def above(df, threshold):
-    """'r/r0=1: 2 of 5, ...': runs per width whose final exact objective is above `threshold`
-    (a diverged run counts as above); 'none' when every run is below."""
+    """'1: 2/5, ...' (r/r0: count): runs per width whose final exact objective is above
+    `threshold` (a diverged run counts as above); 'none' when every run is below, 'all N' when
+    every run is above."""
     last = final_rows(df)
     up = ~(last["population_objective"] <= threshold)
-    parts = [f"{k}: {int(u.sum())} of {len(u)}" for k, u in up.groupby(last["r/r0"], sort=False) if u.any()]
+    if up.all():
+        return f"all {len(up)}"
+    parts = [f"{k}: {int(u.sum())}/{len(u)}" for k, u in up.groupby(last["r/r0"], sort=False) if u.any()]
     return ", ".join(parts) or "none"
 
 

@@ -485,7 +485,7 @@ def ablations(summary: pd.DataFrame, n: Numbers) -> None:
                 + (f" ({fmt(div)} diverged)" if div else "") + ".")
         eta = ""
         if name in TESTED_ETA:
-            eta = f" (its lr test chose \\(\\eta={fmt(g['lr0'].iloc[0], 3, False)}\\))"
+            eta = f", at the \\(\\eta={fmt(g['lr0'].iloc[0], 3, False)}\\) its own lr test chose"
         lead = f"Changing only {change(g, paper)}{eta}, the median final exact objective "
         if name == "paper":
             lead = "In \\texttt{paper}, the setting of (d), the median final exact objective "
