@@ -18,20 +18,12 @@ import time
 
 import torch
 import yaml
+from timing import best_seconds
 
 from overparam.devices import pick_device
 from overparam import gan
 from overparam.threads import set_threads
 
-
-def best_seconds(f, repeats):
-    f()  # warm-up
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def machine_rates(device, repeats=10):

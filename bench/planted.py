@@ -21,6 +21,7 @@ import argparse
 import json
 import time
 
+from timing import best_seconds
 import numpy as np
 import torch
 import yaml
@@ -72,15 +73,6 @@ def baseline_epoch(teacher, width, lr, batch_size, samples):
         opt.step()
     return time.perf_counter() - t0
 
-
-def best_seconds(f, repeats=5):
-    f()  # warm-up
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def matmul_gflops(size=1024, repeats=10):
