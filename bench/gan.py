@@ -14,7 +14,6 @@ first part alone. The last line printed is JSON.
 """
 import argparse
 import json
-import time
 
 import torch
 import yaml
