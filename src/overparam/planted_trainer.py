@@ -33,6 +33,7 @@ Every epoch also logs how far the student has moved from its initialization, rel
 `train` returns each run's final weights.
 """
 import math
+import queue
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -120,29 +121,30 @@ def chunk_run(U, P, Sg, Y, G, R, H, A, c):
 
 def sgd_epoch(U: np.ndarray, V: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: float, K: int) -> np.ndarray:
     """Plain SGD for S independent runs at once, regrouped in chunks of K steps (see the module
-    docstring). U (S, n, r) and V (S, D, r) are updated in place; X is (chunks, S, K*m, D) and
-    Y (chunks, K, S, m, n). Returns every step's residuals, (chunks, K, S, m, n).
+    docstring). U (S, n, r) and V (S, D, r) are updated in place; X is (S, chunks, K*m, D) and
+    Y (S, chunks, K, m, n). Returns every step's residuals, (S, chunks, K, m, n).
 
     The chunk's three large products are stacked matmuls over the runs (BLAS at full rate);
     its K steps run compiled, run by run (`chunk_run`). Every run gets exactly the
     arithmetic (and the bits) it would get alone."""
-    _, S, Km, D = X.shape
+    S, chunks, Km, D = X.shape
     m = Km // K
     _, n, r = U.shape
     f = U.dtype
     c = f.type(lr / m)  # in the runs' precision, as NumPy would apply it
-    R = np.empty((X.shape[0], K, S, m, n), f)
+    R = np.empty((S, chunks, K, m, n), f)
     H, A = np.empty((m, r), f), np.empty((m, r), f)
     dV = np.empty_like(V)
     P = np.empty((S, Km, r), f)   # chunk inputs times V at the chunk's start
     Sg = np.empty((S, Km, Km), f)  # -c times the chunk's Gram matrix
     G = np.empty((S, Km, r), f)   # m * dObj/dH of every step of the chunk
-    for Xc, Rc, Yc in zip(X, R, Y):
+    for q in range(chunks):
+        Xc = X[:, q]
         np.matmul(Xc, V, out=P)
         np.matmul(Xc, Xc.transpose(0, 2, 1), out=Sg)
         Sg *= -c
         for i in range(S):
-            chunk_run(U[i], P[i], Sg[i], Yc[:, i], G[i], Rc[:, i], H, A, c)
+            chunk_run(U[i], P[i], Sg[i], Y[i, q], G[i], R[i, q], H, A, c)
         np.matmul(Xc.transpose(0, 2, 1), G, out=dV)
         dV *= c
         V -= dV
@@ -154,25 +156,26 @@ def sgd_epoch_torch(U: torch.Tensor, V: torch.Tensor, X: torch.Tensor, Y: torch.
     """`sgd_epoch` in torch, for a GPU: the same chunked iterates, the same layouts, with the
     runs batched in every product (bmm) instead of compiled run by run. On a GPU each call is a
     kernel launch, so the step count, not the width or the number of runs, sets its time."""
-    _, S, Km, D = X.shape
+    S, chunks, Km, D = X.shape
     m = Km // K
     n, r = U.shape[1], U.shape[2]
     c = lr / m
-    R = torch.empty((X.shape[0], K, S, m, n), dtype=U.dtype, device=U.device)
+    R = torch.empty((S, chunks, K, m, n), dtype=U.dtype, device=U.device)
     P = torch.empty((S, Km, r), dtype=U.dtype, device=U.device)
     Sg = torch.empty((S, Km, Km), dtype=U.dtype, device=U.device)
     G = torch.zeros((S, Km, r), dtype=U.dtype, device=U.device)
-    for Xc, Rc, Yc in zip(X, R, Y):
+    for q in range(chunks):
+        Xc = X[:, q]
         torch.bmm(Xc, V, out=P)
         torch.bmm(Xc, Xc.transpose(1, 2), out=Sg)
         Sg.mul_(-c)
         for s in range(K):
-            q = slice(s * m, (s + 1) * m)
-            H = torch.baddbmm(P[:, q], Sg[:, q, : s * m], G[:, : s * m])  # P + the chunk's earlier V updates
+            rows = slice(s * m, (s + 1) * m)
+            H = torch.baddbmm(P[:, rows], Sg[:, rows, : s * m], G[:, : s * m])  # P + the chunk's earlier V updates
             A = H.clamp_min(0)
-            e = torch.baddbmm(Yc[s], A, U.transpose(1, 2), beta=-1)  # A U^T - Y
-            Rc[s] = e
-            G[:, q] = torch.bmm(e, U) * (H > 0)
+            e = torch.baddbmm(Y[:, q, s], A, U.transpose(1, 2), beta=-1)  # A U^T - Y
+            R[:, q, s] = e
+            G[:, rows] = torch.bmm(e, U) * (H > 0)
             U.sub_(torch.bmm(e.transpose(1, 2), A), alpha=c)
         V.sub_(torch.bmm(Xc.transpose(1, 2), G), alpha=c)
     return R
@@ -262,15 +265,9 @@ def torch_epoch(U, V, X, Y, opt) -> torch.Tensor:
 def stack_epoch(draws, K):
     """Per-run (X, Y) draws of shape (steps, m, D), (steps, m, n) -> sgd_epoch's layouts."""
     steps, m, D = draws[0][0].shape
-    X = np.stack([x.numpy().reshape(steps // K, K * m, D) for x, _ in draws], axis=1)
-    Y = np.stack([y.numpy().reshape(steps // K, K, m, -1) for _, y in draws], axis=2)
+    X = np.stack([np.asarray(x).reshape(steps // K, K * m, D) for x, _ in draws])
+    Y = np.stack([np.asarray(y).reshape(steps // K, K, m, -1) for _, y in draws])
     return X, Y
-
-
-def quiet(f, *args):
-    """f(*args) with NumPy's overflow warnings off in this thread (error states are per thread)."""
-    with np.errstate(all="ignore"):
-        return f(*args)
 
 
 def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: int,
@@ -286,29 +283,68 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
     `device`: where plain SGD trains; inits and data are drawn on the CPU, so every device
     sees the same numbers. It runs `sgd_epoch` (NumPy, compiled steps) on the CPU and
     `sgd_epoch_torch` elsewhere; kernel="torch" runs the latter on the CPU too (to check it).
-    Momentum and Adam run on the CPU. `threads`: on the CPU, plain SGD splits the seeds among
-    this many threads (each seed's arithmetic is the same whatever the split, so the logs do
-    not depend on it)."""
+    Momentum and Adam run on the CPU.
+
+    On the CPU every seed trains on its own, and `threads` workers take the seeds' epochs in
+    turn (the next epoch of the seed that waited longest), so that no worker idles while
+    another has work: 5 seeds on 2 workers finish together, where a split of whole seeds
+    would leave one worker with 3. A worker does all of an epoch's work, drawing and logging
+    included. Each seed's arithmetic is the same whatever the schedule, so the logs do not
+    depend on it. On a GPU the seeds train stacked, one epoch of all of them per call."""
     if samples_per_epoch % batch_size:
         raise ValueError(f"batch_size={batch_size} must divide samples_per_epoch={samples_per_epoch}")
-    steps = samples_per_epoch // batch_size
-    K = chunk_steps(steps, batch_size)
-    seeds = list(seeds)
-    students = [init_student(teacher, width, init_scale, s) for s in seeds]
-    streams = [Stream(teacher, s) for s in seeds]
     if optimizer not in ("sgd", *RULES):
         raise ValueError(f"optimizer={optimizer!r}: one of sgd, {', '.join(RULES)}")
-    # the seeds train together: U, V stacked, each run a view of them
+    device = torch.device(device)
+    on_torch = optimizer == "sgd" and (kernel == "torch" or device.type != "cpu")
+    seeds = list(seeds)
+    groups = [seeds] if on_torch else [[s] for s in seeds]
+    settings = dict(width=width, lr=lr, batch_size=batch_size, init_scale=init_scale, optimizer=optimizer,
+                    samples_per_epoch=samples_per_epoch, halve_every=halve_every)
+    results = {}
+    todo = queue.SimpleQueue()  # seed groups waiting for their next epoch, longest-waiting first
+    for g in groups:
+        todo.put(train_group(teacher, g, epochs, results, device if on_torch else None, **settings))
+
+    def worker():
+        with torch.no_grad(), np.errstate(all="ignore"):  # per thread; overflow is detected in the log
+            while True:
+                try:
+                    group = todo.get_nowait()
+                except queue.Empty:
+                    return
+                if next(group, None) is not None:  # one epoch done, more to come
+                    todo.put(group)
+
+    workers = 1 if on_torch else max(1, min(threads, len(groups)))
+    with ThreadPoolExecutor(workers) as pool:
+        for f in [pool.submit(worker) for _ in range(workers)]:
+            f.result()  # re-raises a worker's exception
+    return {seed: results[seed] for seed in seeds}
+
+
+def train_group(teacher: Teacher, seeds: list, epochs: int, results: dict, device, *, width, lr, batch_size,
+                init_scale, optimizer, samples_per_epoch, halve_every):
+    """Train the runs of `seeds` stacked, one epoch per `next()` (a generator, so that `train`'s
+    workers can take turns); each run's (rows, status, (U, V)) goes into `results` at the end.
+    `device`: train plain SGD there with `sgd_epoch_torch` (None: `sgd_epoch` on the CPU)."""
+    steps = samples_per_epoch // batch_size
+    K = chunk_steps(steps, batch_size)
+    S = len(seeds)
+    students = [init_student(teacher, width, init_scale, s) for s in seeds]
+    streams = [Stream(teacher, s) for s in seeds]
+    # the runs' weights stacked; each run's U, V are views of the stack
     U = np.stack([u.numpy() for u, _ in students])
     V = np.stack([v.numpy() for _, v in students])
     U_init, V_init = U.copy(), V.copy()
-    students = [(torch.from_numpy(U[i]), torch.from_numpy(V[i])) for i in range(len(seeds))]
+    students = [(torch.from_numpy(U[i]), torch.from_numpy(V[i])) for i in range(S)]
     rule = None if optimizer == "sgd" else RULES[optimizer]((U, V))
-    final = {}
-    device = torch.device(device)
-    on_torch = optimizer == "sgd" and (kernel == "torch" or device.type != "cpu")
-    if on_torch:  # the device's copy trains; U, V receive it after every epoch, for the log
+    # the epoch's samples, drawn into the same buffers every epoch
+    Xb = torch.empty(S, steps, batch_size, teacher.D)
+    Yb = torch.empty(S, steps, batch_size, teacher.n)
+    if device is not None:  # the device's copy trains; U, V receive it after every epoch, for the log
         U_dev, V_dev = torch.from_numpy(U).to(device), torch.from_numpy(V).to(device)
+    final = {}
 
     def row(i, epoch, lr_now, batch_obj, seconds):
         u, v = students[i]
@@ -321,37 +357,36 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
                     batch_objective=batch_obj, population_objective=population_objective(teacher, u, v),
                     U_norm=float(u.norm()), V_norm=float(v.norm()), **moved, seconds=seconds)
 
-    logs = {i: [row(i, 0, float("nan"), float("nan"), 0.0)] for i in range(len(seeds))}
-    status = {i: "ok" for i in range(len(seeds))}
-    # seed groups for the threads: contiguous slices, so each group's U, V are views of the stack
-    groups = [slice(g[0], g[-1] + 1) for g in np.array_split(np.arange(len(seeds)), min(threads, len(seeds)))]
-    with ThreadPoolExecutor(len(groups)) as pool, torch.no_grad(), np.errstate(all="ignore"):  # overflow is detected below
-        for epoch in range(1, epochs + 1):
-            t0 = time.perf_counter()
-            lr_now = lr * 0.5 ** ((epoch - 1) // halve_every)  # eta halves every `halve_every` epochs
-            draws = [st.draw(steps, batch_size) for st in streams]
-            if optimizer == "sgd":
-                if on_torch:
-                    X, Y = (torch.from_numpy(a).to(device) for a in stack_epoch(draws, K))
-                    R = sgd_epoch_torch(U_dev, V_dev, X, Y, lr_now, K).cpu().numpy()
-                    U[:], V[:] = U_dev.cpu().numpy(), V_dev.cpu().numpy()
-                else:
-                    X, Y = stack_epoch(draws, K)
-                    R = np.concatenate(list(pool.map(
-                        lambda g: quiet(sgd_epoch, U[g], V[g], X[:, g], Y[:, :, g], lr_now, K), groups)), axis=2)
-                # each run's sum over its own contiguous copy: the same bits as when it trains alone
-                sq = [np.square(np.ascontiguousarray(R[:, :, i]), dtype=np.float64).sum() for i in range(len(seeds))]
+    logs = {i: [row(i, 0, float("nan"), float("nan"), 0.0)] for i in range(S)}
+    status = {i: "ok" for i in range(S)}
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        lr_now = lr * 0.5 ** ((epoch - 1) // halve_every)  # eta halves every `halve_every` epochs
+        for i, st in enumerate(streams):
+            st.draw(steps, batch_size, out=(Xb[i], Yb[i]))
+        X, Y = Xb.numpy(), Yb.numpy()
+        if optimizer == "sgd":
+            X, Y = X.reshape(S, steps // K, K * batch_size, -1), Y.reshape(S, steps // K, K, batch_size, -1)
+            if device is not None:
+                R = sgd_epoch_torch(U_dev, V_dev, torch.from_numpy(X).to(device), torch.from_numpy(Y).to(device),
+                                    lr_now, K).cpu().numpy()
+                U[:], V[:] = U_dev.cpu().numpy(), V_dev.cpu().numpy()
             else:
-                X = np.stack([x.numpy() for x, _ in draws], axis=1)
-                Y = np.stack([y.numpy() for _, y in draws], axis=1)
-                R = rule_epoch(U, V, X, Y, lr_now, rule)
-                sq = [np.square(np.ascontiguousarray(R[:, i]), dtype=np.float64).sum() for i in range(len(seeds))]
-            seconds = (time.perf_counter() - t0) / len(seeds)  # per run: the seeds share the work
-            for i in [i for i in status if status[i] == "ok"]:
-                logs[i].append(row(i, epoch, lr_now, 0.5 * float(sq[i]) / samples_per_epoch, seconds))
-                if not (math.isfinite(logs[i][-1]["batch_objective"])
-                        and math.isfinite(logs[i][-1]["population_objective"])):
-                    status[i] = "diverged"
-            if all(s == "diverged" for s in status.values()):
-                break
-    return {seed: (logs[i], status[i], final[i]) for i, seed in enumerate(seeds)}
+                R = sgd_epoch(U, V, X, Y, lr_now, K)
+            sq = [np.square(R[i], dtype=np.float64).sum() for i in range(S)]
+        else:
+            R = rule_epoch(U, V, X.transpose(1, 0, 2, 3), Y.transpose(1, 0, 2, 3), lr_now, rule)
+            # each run's sum over its own contiguous copy: the same bits as when it trains alone
+            sq = [np.square(np.ascontiguousarray(R[:, i]), dtype=np.float64).sum() for i in range(S)]
+        seconds = (time.perf_counter() - t0) / S  # per run: the stacked runs share the work
+        for i in [i for i in status if status[i] == "ok"]:
+            logs[i].append(row(i, epoch, lr_now, 0.5 * float(sq[i]) / samples_per_epoch, seconds))
+            if not (math.isfinite(logs[i][-1]["batch_objective"])
+                    and math.isfinite(logs[i][-1]["population_objective"])):
+                status[i] = "diverged"
+        if all(s == "diverged" for s in status.values()):
+            break
+        if epoch < epochs:
+            yield epoch
+    for i, seed in enumerate(seeds):
+        results[seed] = (logs[i], status[i], final[i])
