@@ -85,7 +85,9 @@ def chunk_run(U, P, Sg, Y, G, R, H, A, c):
     acc = np.empty(r, U.dtype)
     for s in range(K):
         q0 = s * m
-        H[:] = P[q0:q0 + m]
+        for a in range(m):  # explicit loops, here and below: slice assignments cost 7 s of compilation
+            for j in range(r):
+                H[a, j] = P[q0 + a, j]
         for b in range(q0):  # H += Sg[step rows, earlier rows] @ G[earlier rows]
             for a in range(m):
                 w = Sg[q0 + a, b]
@@ -101,7 +103,8 @@ def chunk_run(U, P, Sg, Y, G, R, H, A, c):
                 R[s, a, k] = e[a, k]
         for a in range(m):  # g = (e U) * 1(H > 0)
             g = G[q0 + a]
-            g[:] = 0
+            for j in range(r):
+                g[j] = 0
             for k in range(n):
                 w = e[a, k]
                 for j in range(r):
@@ -110,7 +113,8 @@ def chunk_run(U, P, Sg, Y, G, R, H, A, c):
                 if H[a, j] <= 0:
                     g[j] = 0
         for k in range(n):  # U -= c e^T A
-            acc[:] = 0
+            for j in range(r):
+                acc[j] = 0
             for a in range(m):
                 w = e[a, k]
                 for j in range(r):
