@@ -3,7 +3,7 @@ import math
 import torch
 
 from overparam.planted import expected_sq_norm, forward, init_student, make_teacher, population_objective
-from overparam.relu_kernel import relu_kernel
+from overparam.relu_kernel import relu_kernel, relu_kernel_form
 
 
 def test_kernel_special_values():
@@ -48,3 +48,15 @@ def test_population_objective_matches_monte_carlo():
 def test_population_objective_is_zero_at_the_teacher():
     T = make_teacher(D=30, n=5, r0=8, seed=0)
     assert abs(population_objective(T, T.U0, T.V0)) < 1e-13
+
+
+def test_symmetric_form_equals_the_kernel_matrix():
+    """relu_kernel_form(A, M) = sum(relu_kernel(A, A) * M), nearly parallel columns included."""
+    g = torch.Generator().manual_seed(0)
+    A = torch.randn(30, 40, generator=g, dtype=torch.float64)
+    A[:, 1] = A[:, 0] * (1 + 1e-9)
+    A[:, 2] = -A[:, 3]
+    B = torch.randn(5, 40, generator=g, dtype=torch.float64)
+    M = B.T @ B
+    ref = float(torch.sum(relu_kernel(A, A) * M))
+    assert math.isclose(relu_kernel_form(A, M), ref, rel_tol=1e-13)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .relu_kernel import relu_kernel
+from .relu_kernel import relu_kernel, relu_kernel_form
 from .rng import generator
 
 
@@ -16,6 +16,7 @@ from .rng import generator
 class Teacher:
     U0: torch.Tensor  # (n, r0), entries N(0, 1/r0)
     V0: torch.Tensor  # (D, r0), entries N(0, 1/D)
+    yy: float | None = None  # E ||y||^2, once computed (expected_sq_norm)
 
     @property
     def D(self) -> int:
@@ -78,16 +79,14 @@ def init_student(teacher: Teacher, r: int, scale: float, seed: int, dtype=torch.
 
 def expected_sq_norm(teacher: Teacher) -> float:
     """E ||y||^2 of the realized teacher: tr(U0 K00 U0^T) with K00 the ReLU kernel."""
-    K = relu_kernel(teacher.V0, teacher.V0)
-    return float(torch.sum(K * (teacher.U0.T @ teacher.U0)))
+    if teacher.yy is None:  # computed once: the objective needs it every epoch
+        teacher.yy = relu_kernel_form(teacher.V0, teacher.U0.T @ teacher.U0)
+    return teacher.yy
 
 
 def population_objective(teacher: Teacher, U: torch.Tensor, V: torch.Tensor) -> float:
     """f(U, V) = E (1/2) ||y - U relu(V^T x)||^2, exactly, in float64:
     (1/2) [tr(U0 K00 U0^T) - 2 tr(U0 K0s U^T) + tr(U Kss U^T)]."""
     U, V = U.double(), V.double()
-    U0, V0 = teacher.U0, teacher.V0
-    yy = torch.sum(relu_kernel(V0, V0) * (U0.T @ U0))
-    yh = torch.sum(relu_kernel(V0, V) * (U0.T @ U))
-    hh = torch.sum(relu_kernel(V, V) * (U.T @ U))
-    return float(0.5 * (yy - 2 * yh + hh))
+    yh = float(torch.sum(relu_kernel(teacher.V0, V) * (teacher.U0.T @ U)))
+    return 0.5 * (expected_sq_norm(teacher) - 2 * yh + relu_kernel_form(V, U.T @ U))

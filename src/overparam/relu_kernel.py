@@ -7,6 +7,8 @@ forms in this kernel, so they are computed exactly instead of by Monte Carlo.
 """
 import math
 
+import numba
+import numpy as np
 import torch
 
 
@@ -25,3 +27,28 @@ def relu_kernel(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     J = torch.arccos(c).neg_().add_(math.pi).mul_(c)
     J += torch.sub(1, c).mul_(c.add(1)).sqrt_()
     return J.mul_(scale).div_(2 * math.pi)
+
+
+@numba.njit(cache=True)
+def _symmetric_form(G, M):
+    total = 0.0
+    p = G.shape[0]
+    norm = np.empty(p)
+    for i in range(p):
+        norm[i] = math.sqrt(G[i, i])
+    for i in range(p):
+        for j in range(i, p):
+            s = norm[i] * norm[j]
+            c = min(1.0, max(-1.0, G[i, j] / max(s, 2.2250738585072014e-308)))
+            J = math.sqrt((1 - c) * (1 + c)) + (math.pi - math.acos(c)) * c
+            total += (1.0 if i == j else 2.0) * s * J * M[i, j]
+    return total / (2 * math.pi)
+
+
+def relu_kernel_form(A: torch.Tensor, M: torch.Tensor) -> float:
+    """sum_ij K[i, j] M[i, j] for K = relu_kernel(A, A) and a symmetric M (float64), with the
+    same formula as `relu_kernel`. K is symmetric, so each pair is computed once, in one
+    compiled pass: at 480 columns this is half the time of building K with torch's arccos,
+    and the planted study evaluates it every epoch."""
+    A = A.double()
+    return float(_symmetric_form((A.T @ A).numpy(), M.double().numpy()))
