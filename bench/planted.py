@@ -3,7 +3,7 @@
 
 Times an epoch (by default config.yaml's: 10,000 fresh samples, batch 10) of
   (i)  the trainer of overparam.planted_trainer (chunked SGD with hand-written gradients), as the
-       workflow runs it: the seeds of a sweep point together (--seeds, default: as many as
+       workflow runs it: the seeds of a sweep point in one call, here on one thread (--seeds, default: as many as
        config.yaml's), reported per run and epoch; and alone (one seed), and
   (ii) a textbook PyTorch loop: a Dataset that draws one sample per __getitem__, a DataLoader
        with batch 10, an nn.Module, autograd and torch.optim.SGD;
@@ -127,7 +127,7 @@ def main(argv=None):
                                 parents=[pre])
     p.add_argument("--width", type=int, default=c["lr_test"]["width"])
     p.add_argument("--epochs", type=int, default=1, help="epochs timed for each method")
-    p.add_argument("--seeds", type=int, default=len(c["seeds"]), help="runs trained together, as one workflow job does")
+    p.add_argument("--seeds", type=int, default=len(c["seeds"]), help="runs trained in one call, as one workflow job does")
     p.add_argument("--batch-size", type=int, default=c["lr_test"]["batch_size"])
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--D", type=int, default=c["teacher"]["D"])
@@ -159,8 +159,9 @@ def main(argv=None):
     flops = epoch_flops(a.D, a.n, a.r0, a.width, a.samples_per_epoch)
     bound = flops / (gflops * 1e9)
     parts = unavoidable_costs(teacher, a.width, a.batch_size, a.samples_per_epoch)
+    # one run per call, as the trainer calls them on the CPU
     parts["chunk_products_s_per_epoch"] = chunk_products_seconds(teacher, a.width, a.batch_size,
-                                                                 a.samples_per_epoch, a.seeds)
+                                                                 a.samples_per_epoch, 1)
     floor = parts["normals_s_per_epoch"] + parts["objective_s_per_epoch"] + bound
     out = dict(width=a.width, batch_size=a.batch_size, epochs=a.epochs, seeds=a.seeds,
                trainer_s_per_epoch=trainer, trainer_sgd_s_per_epoch=sgd_only,
@@ -170,7 +171,7 @@ def main(argv=None):
                sgd_over_bound=sgd_only / bound, matmul_gflops=gflops, epoch_gflop=flops / 1e9,
                **parts, floor_s_per_epoch=floor, speedup_ceiling=baseline / floor,
                trainer_over_floor=trainer / floor, torch=torch.__version__)
-    print(f"r={a.width}: trainer {trainer * 1e3:.1f} ms per run-epoch with {a.seeds} seeds together "
+    print(f"r={a.width}: trainer {trainer * 1e3:.1f} ms per run-epoch with {a.seeds} seeds in one call "
           f"({sgd_only * 1e3:.1f} ms without the exact objective; {trainer_1 * 1e3:.1f} ms alone), baseline {baseline * 1e3:.0f} ms/epoch, FLOP bound {bound * 1e3:.1f} ms/epoch "
           f"at {gflops:.1f} GFLOP/s")
     print(f"parts of a run-epoch: Gaussian inputs {parts['normals_s_per_epoch'] * 1e3:.1f} ms "

@@ -2,7 +2,7 @@
 """Train students on the planted teacher (problem V2(b)), one per seed, all with the same
 settings, and write per seed a Parquet log (one row per epoch) and a Parquet table of the
 final weights (one row per hidden unit: its input weights v and output weights u). The seeds
-train together (stacked), each with its own init and data stream: a seed's log is the same
+share the job's threads, each with its own init and data stream: a seed's log is the same
 as when it runs alone.
 
 Example:

@@ -19,8 +19,8 @@ input run as large, efficient matrix products:
 each step adds a small correction, and V takes the chunk's K updates in one product. The K
 steps in between are small products and element-wise work, compiled (`chunk_run`). This
 is the same SGD iterate sequence in exact arithmetic (the tests check it against the
-textbook loop). The seeds of a sweep point train together, stacked along a leading axis,
-which shares the per-call cost among them without changing any run's arithmetic.
+textbook loop). The kernels take runs stacked along a leading axis; on the CPU `train` gives
+each its own seed (see `train` for how threads share the seeds), on a GPU all seeds at once.
 Momentum and Adam (`rule_epoch`) take the same gradients one step at a time, the seeds stacked
 the same way, and apply the update rules of torch.optim.SGD(momentum=0.9) and torch.optim.Adam
 written out on NumPy arrays (the tests check them against torch.optim): torch.optim's per-step
