@@ -38,7 +38,7 @@ def main(argv=None):
     p.add_argument("--samples-per-epoch", type=int, required=True)
     p.add_argument("--halve-every", type=int, required=True, help="epochs between halvings of eta")
     p.add_argument("--device", required=True, help="auto (CUDA when present), cpu or cuda")
-    p.add_argument("--threads", type=int, required=True, help="threads; the seeds are split among them")
+    p.add_argument("--threads", type=int, required=True, help="threads; they take turns at the seeds' epochs")
     p.add_argument("--out", nargs="+", required=True,
                    help="Parquet log of each seed, in the order of --seeds (its path is the run_id)")
     p.add_argument("--weights-out", nargs="+", required=True,
