@@ -235,10 +235,17 @@ def test_torch_kernel_trains_as_the_numpy_kernel():
         np.testing.assert_allclose(pb, pa, rtol=1e-4)
 
 
-def test_threads_do_not_change_the_logs():
-    """The seeds split among threads train exactly as in one thread."""
-    kw = dict(lr=0.05, epochs=2, seeds=[0, 1, 2], **SMALL)
-    one, two = train(T, **kw), train(T, threads=2, **kw)
-    for s in (0, 1, 2):
-        pd.testing.assert_frame_equal(pd.DataFrame(one[s][0]).drop(columns="seconds"),
-                                      pd.DataFrame(two[s][0]).drop(columns="seconds"))
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_threads_do_not_change_the_logs(optimizer):
+    """Workers taking the seeds' epochs in turn train each seed exactly as one thread does, and
+    as the seed trained alone: logs and final weights."""
+    kw = dict(lr=0.05 if optimizer == "sgd" else 1e-3, epochs=3, optimizer=optimizer, **SMALL)
+    one, two = train(T, seeds=[0, 1, 2], **kw), train(T, seeds=[0, 1, 2], threads=2, **kw)
+    alone = train(T, seeds=[1], **kw)
+    for other, seeds in ((two, (0, 1, 2)), (alone, (1,))):
+        for s in seeds:
+            pd.testing.assert_frame_equal(pd.DataFrame(one[s][0]).drop(columns="seconds"),
+                                          pd.DataFrame(other[s][0]).drop(columns="seconds"))
+            assert one[s][1] == other[s][1]
+            for w, w_other in zip(one[s][2], other[s][2]):
+                np.testing.assert_array_equal(w, w_other)
