@@ -12,7 +12,7 @@ import pandas as pd
 from . import Numbers
 from .claims import claim
 from ..planted_summary import ALIGN, DEAD, epochs_to, final_rows
-from .tex import commits, fmt, fmt_list, interval, seed_range, tabular, tex_escape
+from .tex import commits, fmt, fmt_count, fmt_list, interval, seed_range, tabular, tex_escape
 
 STUDY = "planted"
 NA = r"\mbox{n/a}"
@@ -606,9 +606,10 @@ def stuck(solutions: pd.DataFrame, threshold: float, n: Numbers) -> None:
     uncovered = bool(len(bad)) and bool((bad["teacher_uncovered"] > 0).all())
     desc = "; ".join(
         (f"seed {int(x.seed)} at \\(r={int(x.r)}\\) diverged" if x.status != "ok" else
-         f"seed {int(x.seed)} at \\(r={int(x.r)}\\) (final {fmt(x.final_population)}): {fmt(x.teacher_uncovered)} "
-         f"teacher units uncovered, {fmt(x.teacher_shared)} with two or more student units on them, "
-         f"{fmt(x.dead_units)} dead and {fmt(x.other_units)} other student units, the worst-matched "
+         f"seed {int(x.seed)} at \\(r={int(x.r)}\\) (final {fmt(x.final_population)}): "
+         f"{fmt_count(x.teacher_uncovered, 'teacher unit')} uncovered, {fmt(x.teacher_shared)} with two or more "
+         f"student units on {'it' if x.teacher_shared == 1 else 'them'}, {fmt(x.dead_units)} dead and "
+         f"{fmt_count(x.other_units, 'other student unit')}, the worst-matched "
          f"teacher unit's best cosine {fmt(x.worst_teacher_best_cos)}") for x in bad.itertuples())
     n.add(c("StuckUncoveredClaim", "every run of the width test that ends above the threshold leaves at least one "
             "teacher unit without a student unit on it", uncovered,

@@ -49,6 +49,11 @@ def fmt(x, sig: int = 3, math_mode: bool = True) -> str:
     return f"\\ensuremath{{{s}}}" if math_mode else s
 
 
+def fmt_count(n, noun: str) -> str:
+    """A count and its noun, plural unless the count is one: '1 teacher unit', '2 teacher units'."""
+    return f"{fmt(n)} {noun}" + ("" if n == 1 else "s")
+
+
 def fmt_list(values: Iterable, sig: int = 3) -> str:
     return ", ".join(fmt(v, sig, math_mode=False) for v in values).join(["\\ensuremath{", "}"])
 
