@@ -4,6 +4,7 @@ Shapes follow the problem: U is (n, r), V is (D, r). The teacher is kept in floa
 closed-form objective and in float32 for drawing data.
 """
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import torch
@@ -16,7 +17,6 @@ from .rng import generator
 class Teacher:
     U0: torch.Tensor  # (n, r0), entries N(0, 1/r0)
     V0: torch.Tensor  # (D, r0), entries N(0, 1/D)
-    yy: float | None = None  # E ||y||^2, once computed (expected_sq_norm)
 
     @property
     def D(self) -> int:
@@ -29,6 +29,11 @@ class Teacher:
     @property
     def r0(self) -> int:
         return self.U0.shape[1]
+
+    @cached_property
+    def sq_norm(self) -> float:
+        """E ||y||^2 = tr(U0 K00 U0^T), K00 the ReLU kernel; once: the objective needs it every epoch."""
+        return relu_kernel_form(self.V0, self.U0.T @ self.U0)
 
 
 def make_teacher(D: int, n: int, r0: int, seed: int) -> Teacher:
@@ -79,9 +84,7 @@ def init_student(teacher: Teacher, r: int, scale: float, seed: int, dtype=torch.
 
 def expected_sq_norm(teacher: Teacher) -> float:
     """E ||y||^2 of the realized teacher: tr(U0 K00 U0^T) with K00 the ReLU kernel."""
-    if teacher.yy is None:  # computed once: the objective needs it every epoch
-        teacher.yy = relu_kernel_form(teacher.V0, teacher.U0.T @ teacher.U0)
-    return teacher.yy
+    return teacher.sq_norm
 
 
 def population_objective(teacher: Teacher, U: torch.Tensor, V: torch.Tensor) -> float:

@@ -29,6 +29,9 @@ def relu_kernel(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     return J.mul_(scale).div_(2 * math.pi)
 
 
+TINY = np.finfo(np.float64).tiny  # the smallest normal float64, as relu_kernel's clamp
+
+
 @numba.njit(cache=True)
 def _symmetric_form(G, M):
     total = 0.0
@@ -39,7 +42,7 @@ def _symmetric_form(G, M):
     for i in range(p):
         for j in range(i, p):
             s = norm[i] * norm[j]
-            c = min(1.0, max(-1.0, G[i, j] / max(s, 2.2250738585072014e-308)))
+            c = min(1.0, max(-1.0, G[i, j] / max(s, TINY)))
             J = math.sqrt((1 - c) * (1 + c)) + (math.pi - math.acos(c)) * c
             total += (1.0 if i == j else 2.0) * s * J * M[i, j]
     return total / (2 * math.pi)
