@@ -27,6 +27,8 @@ wildcard_constraints:
     optimizer=r"[a-z]+",
     init=r"[0-9.e+-]+",
     lr=r"[0-9.e+-]+",
+    lrs=r"[0-9.e+_-]+",
+    rs=r"[0-9_]+",
     batch=r"\d+",
     m=r"\d+",
     epochs=r"\d+",
@@ -124,22 +126,30 @@ check_config(config)
 PLANTED = config["planted"]
 # A planted-teacher run is named by every parameter that varies between runs; teacher, epoch
 # length and schedule are study-wide (a change of them reruns the jobs: params trigger).
-# One job trains every seed of a sweep point (the seeds share its process and its products).
-PLANTED_POINT = "{optimizer}/init={init}/batch={batch}/lr={lr}/epochs={epochs}/r={r}"
+# One job trains every seed at every eta (lrs) and width (rs) of one setting: a whole width
+# sweep, or a whole lr test. A seed's runs share its data stream, so the job draws each epoch
+# once for all of them; the seeds share the job's threads. Each seed's file holds its runs.
+PLANTED_JOB = "{optimizer}/init={init}/batch={batch}/lr={lrs}/epochs={epochs}/r={rs}"
 
 
-def planted_runs(setting, lr, widths):
-    """Log paths of one sweep: `setting` holds optimizer, init_scale, batch_size, epochs."""
+def planted_runs(setting, lrs, rs):
+    """Log paths (one per seed) of the job that trains `setting` (optimizer, init_scale,
+    batch_size, epochs) at every eta of `lrs` and width of `rs`."""
     return expand(
-        f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
+        f"results/planted/runs/{PLANTED_JOB}/seed={{seed}}.parquet",
         optimizer=setting["optimizer"],
         init=num(setting["init_scale"]),
         batch=setting["batch_size"],
-        lr=[num(x) for x in lr],
+        lrs="_".join(num(x) for x in lrs),
         epochs=setting["epochs"],
-        r=widths,
+        rs="_".join(str(r) for r in rs),
         seed=PLANTED["seeds"],
     )
+
+
+def job_values(text, kind):
+    """The etas or widths a job's path lists: '0.01_0.1' -> [0.01, 0.1]."""
+    return [kind(x) for x in text.split("_")]
 
 
 def widths():
@@ -195,9 +205,15 @@ def regime_lr(name, r):
 
 
 def regime_runs(wildcards=None):
-    """{name: its log paths}, for `unpack` in a rule's input; each width at the regime's eta there."""
-    return {name: [f for r in widths() for f in planted_runs(c, [regime_lr(name, r)], [r])]
-            for name, c in PLANTED["regimes"].items()}
+    """{name: its log paths}, for `unpack` in a rule's input; each width at the regime's eta
+    there, the widths that share an eta in one job."""
+    runs = {}
+    for name, c in PLANTED["regimes"].items():
+        by_lr = {}
+        for r in widths():
+            by_lr.setdefault(regime_lr(name, r), []).append(r)
+        runs[name] = [f for lr, rs in by_lr.items() for f in planted_runs(c, [lr], rs)]
+    return runs
 
 
 def planted_studies(wildcards=None):
@@ -350,20 +366,21 @@ def gan_runs(name, first_seed=False):
 # Only the order matters: the estimates are within a factor of about two.
 
 
-def planted_point_cost(optimizer, r, epochs):
-    """One planted sweep point, all seeds: about 0.03 + 6.5e-4 r seconds per run-epoch with
-    SGD; torch's momentum and Adam take one call a step, about three times that."""
-    per_run_epoch = (0.03 + 6.5e-4 * r) * (1 if optimizer == "sgd" else 3)
-    return 6 + len(PLANTED["seeds"]) * epochs * per_run_epoch
+def planted_job_cost(optimizer, rs, n_lrs, epochs):
+    """One planted job, all seeds: each seed-epoch draws once (about 15 ms), then each run
+    takes about 0.01 + 2.2e-4 r seconds with plain SGD, three times that with momentum or Adam."""
+    per_run = sum(0.01 + 2.2e-4 * r for r in rs) * n_lrs * (1 if optimizer == "sgd" else 3)
+    return 6 + len(PLANTED["seeds"]) * epochs * (0.015 + per_run)
 
 
 def planted_cost(wildcards):
-    """A sweep point; an lr-test point also counts the sweeps that wait for its eta."""
-    cost = planted_point_cost(wildcards.optimizer, int(wildcards.r), int(wildcards.epochs))
+    """A job; an lr test at lr_test's width and epochs also counts the sweeps that wait for its eta."""
+    rs, epochs = job_values(wildcards.rs, int), int(wildcards.epochs)
+    cost = planted_job_cost(wildcards.optimizer, rs, len(job_values(wildcards.lrs, float)), epochs)
     c = PLANTED["lr_test"]
-    if (int(wildcards.r), int(wildcards.epochs)) == (c["width"], c["epochs"]):
+    if (rs, epochs) == ([c["width"]], c["epochs"]):
         sweeps = [PLANTED["width_test"], *PLANTED["regimes"].values()]
-        cost += sum(planted_point_cost(s["optimizer"], r, s["epochs"]) for s in sweeps for r in widths())
+        cost += sum(planted_job_cost(s["optimizer"], widths(), 1, s["epochs"]) for s in sweeps)
     return int(cost)
 
 

@@ -21,12 +21,12 @@ rule planted_check:
 rule planted_train:
     output:
         logs=expand(
-            f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.parquet",
+            f"results/planted/runs/{PLANTED_JOB}/seed={{seed}}.parquet",
             seed=PLANTED["seeds"],
             allow_missing=True,
         ),
         weights=expand(
-            f"results/planted/runs/{PLANTED_POINT}/seed={{seed}}.weights.parquet",
+            f"results/planted/runs/{PLANTED_JOB}/seed={{seed}}.weights.parquet",
             seed=PLANTED["seeds"],
             allow_missing=True,
         ),
@@ -37,14 +37,16 @@ rule planted_train:
         halve=lookup(dpath="planted/halve_every", within=config),
         seeds=lookup(dpath="planted/seeds", within=config),
         device=lookup(dpath="planted/device", within=config),
+        lrs=lambda wc: " ".join(wc.lrs.split("_")),
+        widths=lambda wc: " ".join(wc.rs.split("_")),
     log:
-        f"logs/planted/runs/{PLANTED_POINT}.log",
+        f"logs/planted/runs/{PLANTED_JOB}.log",
     benchmark:
-        f"benchmarks/planted/runs/{PLANTED_POINT}.tsv"
-    threads: lookup(dpath="planted/threads", within=config)
+        f"benchmarks/planted/runs/{PLANTED_JOB}.tsv"
+    threads: min(lookup(dpath="planted/threads", within=config), len(PLANTED["seeds"]))  # a thread per seed at most
     priority: planted_cost
     shell:
-        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lr {wildcards.lr} --epochs {wildcards.epochs} --width {wildcards.r} --seeds {params.seeds} --device {params.device} --threads {threads} --out {output.logs} --weights-out {output.weights} > {log} 2>&1"
+        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lrs {params.lrs} --epochs {wildcards.epochs} --widths {params.widths} --seeds {params.seeds} --device {params.device} --threads {threads} --out {output.logs} --weights-out {output.weights} > {log} 2>&1"
 
 
 checkpoint planted_select_lr:
@@ -177,7 +179,7 @@ rule planted_plot_distance:
 rule planted_plot_cosines:
     input:
         solutions=rules.planted_summary.output.solutions,
-        weights=lambda wc: weights_of([f for f in width_test_runs() if f"/r={PLANTED['teacher']['r0']}/" in f]),
+        weights=lambda wc: weights_of(width_test_runs()),  # the script picks the r = r0 run
     output:
         report("figures/overparam_cosines.pdf", caption="../report/captions/overparam_cosines.rst",
                category="Planted teacher"),

@@ -7,7 +7,7 @@ import torch
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
 from overparam.planted_trainer import (RULES, TORCH_OPTIMIZERS, gradients, rule_epoch, sgd_epoch, sgd_epoch_torch,
-                                       stack_epoch, torch_epoch, train)
+                                       stack_epoch, torch_epoch, train, train_points)
 
 T = make_teacher(D=15, n=3, r0=5, seed=0)
 SMALL = dict(width=10, batch_size=10, samples_per_epoch=100, init_scale=0.5)
@@ -249,3 +249,29 @@ def test_threads_do_not_change_the_logs(optimizer):
             assert one[s][1] == other[s][1]
             for w, w_other in zip(one[s][2], other[s][2]):
                 np.testing.assert_array_equal(w, w_other)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_points_sharing_a_draw_train_as_alone(optimizer):
+    """A job's widths and etas share each seed's draws (and Gram matrices): every run still gets
+    the log and weights it gets trained alone, and a diverging point stops only its own runs."""
+    lrs = (0.05, 3.0) if optimizer == "sgd" else (1e-3, 1e-2)
+    kw = dict(epochs=3, batch_size=10, samples_per_epoch=100, init_scale=0.5, optimizer=optimizer)
+    points = [(w, lr) for lr in lrs for w in (5, 10)]
+    together = train_points(T, points=points, seeds=[0, 1, 2], threads=2, **kw)
+    assert list(together) == [(w, lr, s) for w, lr in points for s in (0, 1, 2)]
+    if optimizer == "sgd":  # eta 3 diverges at both widths, eta 0.05 does not
+        assert {st for (_, lr, _), (_, st, _) in together.items() if lr == 3.0} == {"diverged"}
+    for w, lr in points:
+        alone = train(T, width=w, lr=lr, seeds=[1], **kw)[1]
+        rows, status, weights = together[w, lr, 1]
+        pd.testing.assert_frame_equal(pd.DataFrame(rows).drop(columns="seconds"),
+                                      pd.DataFrame(alone[0]).drop(columns="seconds"))
+        assert status == alone[1] == ("diverged" if lr == 3.0 else "ok")
+        for a, b in zip(weights, alone[2]):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_a_point_listed_twice_is_refused():
+    with pytest.raises(ValueError, match="twice"):
+        train_points(T, points=[(5, 0.1), (5, 0.1)], epochs=1, batch_size=10, samples_per_epoch=100)

@@ -158,12 +158,13 @@ def test_slurm_profile_bundles_training_and_sets_gan_resources(tmp_path, run_sna
     assert profile["executor"] == "slurm" and profile["retries"] >= 1
     assert any(name.startswith("gan_") for name in profile["set-resources"])
     assert set(profile["groups"].values()) <= set(profile["group-components"])
-    assert "planted_train" in profile["groups"]
+    assert "sumrelu_train" in profile["groups"] and "planted_train" not in profile["groups"]
     out = run_snakemake("-n", "--workflow-profile", str(PROFILE), "--configfile", str(TINY),
                         "--directory", str(tmp_path))
     text = out.stdout + out.stderr
-    assert "Group job bundle_planted" in text
-    assert "slurm_account=overparam" in text and "runtime=20," in text  # planted_train's runtime
+    assert "Group job bundle_sumrelu" in text
+    planted_train = text[text.index("rule planted_train:"):][:3000]
+    assert "slurm_account=overparam" in planted_train and "runtime=40," in planted_train  # the profile's
     gan_train = text[text.index("rule gan_train:"):][:3000]
     assert "runtime=240," in gan_train and "gpu=0" in gan_train
     out = run_snakemake("-n", "--workflow-profile", str(ROOT / "profiles" / "local"),

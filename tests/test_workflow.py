@@ -73,7 +73,7 @@ def test_whole_floats_and_yaml_1_1_numbers_name_the_same_jobs(tmp_path, run_snak
     cfg = write_config(tmp_path, edit)
     out = run_snakemake("-n", "--configfile", str(cfg), "--directory", str(tmp_path))
     assert "epochs=3/" in out.stdout and "epochs=3.0" not in out.stdout
-    assert "lr=0.01/" in out.stdout
+    assert "lr=0.01_0.1/" in out.stdout
     assert "planted.lr_test.lrs[0]: the string '1e-2' read as the number 0.01" in out.stderr
 
 

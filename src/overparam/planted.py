@@ -43,6 +43,12 @@ def make_teacher(D: int, n: int, r0: int, seed: int) -> Teacher:
     return Teacher(U0, V0)
 
 
+def run_name(optimizer: str, init_scale: float, batch_size: int, lr: float, epochs: int, r: int, seed: int) -> str:
+    """A run's `run_id`: every parameter that varies between the study's runs, numbers written as
+    in the workflow's paths (0.1, 0.0001, 1e-05)."""
+    return f"{optimizer}/init={init_scale:g}/batch={batch_size}/lr={lr:g}/epochs={epochs}/r={r}/seed={seed}"
+
+
 def forward(U: torch.Tensor, V: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
     """Network outputs for the rows of X: (..., D) -> (..., n)."""
     return torch.relu(X @ V) @ U.T

@@ -123,12 +123,20 @@ def chunk_run(U, P, Sg, Y, G, R, H, A, c):
                 U[k, j] -= c * acc[j]
 
 
-def sgd_epoch(U: np.ndarray, V: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: float, K: int) -> np.ndarray:
+def grams(X: np.ndarray) -> np.ndarray:
+    """The chunks' Gram matrices X_chunk X_chunk^T, (S, chunks, K*m, K*m), for X in `sgd_epoch`'s
+    layout: they depend only on the inputs, so runs of one data stream share them."""
+    return np.matmul(X, X.transpose(0, 1, 3, 2))
+
+
+def sgd_epoch(U: np.ndarray, V: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: float, K: int,
+              gram: np.ndarray | None = None) -> np.ndarray:
     """Plain SGD for S independent runs at once, regrouped in chunks of K steps (see the module
     docstring). U (S, n, r) and V (S, D, r) are updated in place; X is (S, chunks, K*m, D) and
-    Y (S, chunks, K, m, n). Returns every step's residuals, (S, chunks, K, m, n).
+    Y (S, chunks, K, m, n); `gram` is `grams(X)`, computed here when not given. Returns every
+    step's residuals, (S, chunks, K, m, n).
 
-    The chunk's three large products are stacked matmuls over the runs (BLAS at full rate);
+    The chunk's large products are stacked matmuls over the runs (BLAS at full rate);
     its K steps run compiled, run by run (`chunk_run`). Every run gets exactly the
     arithmetic (and the bits) it would get alone."""
     S, chunks, Km, D = X.shape
@@ -142,11 +150,12 @@ def sgd_epoch(U: np.ndarray, V: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: fl
     P = np.empty((S, Km, r), f)   # chunk inputs times V at the chunk's start
     Sg = np.empty((S, Km, Km), f)  # -c times the chunk's Gram matrix
     G = np.empty((S, Km, r), f)   # m * dObj/dH of every step of the chunk
+    if gram is None:
+        gram = grams(X)
     for q in range(chunks):
         Xc = X[:, q]
         np.matmul(Xc, V, out=P)
-        np.matmul(Xc, Xc.transpose(0, 2, 1), out=Sg)
-        Sg *= -c
+        np.multiply(gram[:, q], -c, out=Sg)
         for i in range(S):
             chunk_run(U[i], P[i], Sg[i], Y[i, q], G[i], R[i, q], H, A, c)
         np.matmul(Xc.transpose(0, 2, 1), G, out=dV)
@@ -274,15 +283,26 @@ def stack_epoch(draws, K):
     return X, Y
 
 
-def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: int,
-          init_scale: float = 1.0, optimizer: str = "sgd", seeds=(0,),
-          samples_per_epoch: int = 10_000, halve_every: int = 50, device="cpu", kernel: str = "auto",
-          threads: int = 1):
-    """Train one student per seed, all with the same settings. Returns {seed: (rows, status,
-    (U, V))}: one dict per epoch (epoch 0 is the initialization); 'ok', or 'diverged' once the
-    objective became NaN or inf (that run's log stops there; the others go on); the final
-    weights as float32 arrays (those of the last logged epoch). Each seed has its own init and
-    data stream, so a run's log does not depend on the other seeds.
+def train(teacher: Teacher, *, width: int, lr: float, **kw):
+    """`train_points` at the one point (width, lr): {seed: (rows, status, (U, V))}."""
+    runs = train_points(teacher, points=[(width, lr)], **kw)
+    return {seed: run for (_, _, seed), run in runs.items()}
+
+
+def train_points(teacher: Teacher, *, points, batch_size: int, epochs: int, init_scale: float = 1.0,
+                 optimizer: str = "sgd", seeds=(0,), samples_per_epoch: int = 10_000, halve_every: int = 50,
+                 device="cpu", kernel: str = "auto", threads: int = 1):
+    """Train one student per seed at every point (width, eta) of `points`, all with the other
+    settings the same. Returns {(width, eta, seed): (rows, status, (U, V))}: one dict per epoch
+    (epoch 0 is the initialization); 'ok', or 'diverged' once the objective became NaN or inf
+    (that run's log stops there; the others go on); the final weights as float32 arrays (those
+    of the last logged epoch). Each seed has its own init and data stream, so a run's log does
+    not depend on the other seeds or the other points.
+
+    A seed's data stream does not depend on the width or eta either, so all the points of a
+    seed train on one draw per epoch (and, for plain SGD, one set of chunk Gram matrices): a
+    paired comparison of the points, and the draw, a third of an epoch's work at r = 120, is
+    paid once instead of once per point.
 
     `device`: where plain SGD trains; inits and data are drawn on the CPU, so every device
     sees the same numbers. It runs `sgd_epoch` (NumPy, compiled steps) on the CPU and
@@ -299,16 +319,19 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
         raise ValueError(f"batch_size={batch_size} must divide samples_per_epoch={samples_per_epoch}")
     if optimizer not in ("sgd", *RULES):
         raise ValueError(f"optimizer={optimizer!r}: one of sgd, {', '.join(RULES)}")
+    points = [(int(w), float(lr)) for w, lr in points]
+    if len(set(points)) < len(points):
+        raise ValueError(f"points {points} list a (width, lr) twice")
     device = torch.device(device)
     on_torch = optimizer == "sgd" and (kernel == "torch" or device.type != "cpu")
     seeds = list(seeds)
     groups = [seeds] if on_torch else [[s] for s in seeds]
-    settings = dict(width=width, lr=lr, batch_size=batch_size, init_scale=init_scale, optimizer=optimizer,
+    settings = dict(batch_size=batch_size, init_scale=init_scale, optimizer=optimizer,
                     samples_per_epoch=samples_per_epoch, halve_every=halve_every)
     results = {}
     todo = queue.SimpleQueue()  # seed groups waiting for their next epoch, longest-waiting first
     for g in groups:
-        todo.put(train_group(teacher, g, epochs, results, device if on_torch else None, **settings))
+        todo.put(train_group(teacher, g, points, epochs, results, device if on_torch else None, **settings))
 
     def worker():
         with torch.no_grad(), np.errstate(all="ignore"):  # per thread; overflow is detected in the log
@@ -324,73 +347,108 @@ def train(teacher: Teacher, *, width: int, lr: float, batch_size: int, epochs: i
     with ThreadPoolExecutor(workers) as pool:
         for f in [pool.submit(worker) for _ in range(workers)]:
             f.result()  # re-raises a worker's exception
-    return {seed: results[seed] for seed in seeds}
+    return {(w, lr, seed): results[w, lr, seed] for w, lr in points for seed in seeds}
 
 
-def train_group(teacher: Teacher, seeds: list, epochs: int, results: dict, device, *, width, lr, batch_size,
-                init_scale, optimizer, samples_per_epoch, halve_every):
-    """Train the runs of `seeds` stacked, one epoch per `next()` (a generator, so that `train`'s
-    workers can take turns); each run's (rows, status, (U, V)) goes into `results` at the end.
-    `device`: train plain SGD there with `sgd_epoch_torch` (None: `sgd_epoch` on the CPU)."""
-    steps = samples_per_epoch // batch_size
-    K = chunk_steps(steps, batch_size)
-    S = len(seeds)
-    students = [init_student(teacher, width, init_scale, s) for s in seeds]
-    streams = [Stream(teacher, s) for s in seeds]
-    # the runs' weights stacked; each run's U, V are views of the stack
-    U = np.stack([u.numpy() for u, _ in students])
-    V = np.stack([v.numpy() for _, v in students])
-    U_init, V_init = U.copy(), V.copy()
-    students = [(torch.from_numpy(U[i]), torch.from_numpy(V[i])) for i in range(S)]
-    rule = None if optimizer == "sgd" else RULES[optimizer]((U, V))
-    # the epoch's samples, drawn into the same buffers every epoch
-    Xb = torch.empty(S, steps, batch_size, teacher.D)
-    Yb = torch.empty(S, steps, batch_size, teacher.n)
-    if device is not None:  # the device's copy trains; U, V receive it after every epoch, for the log
-        U_dev, V_dev = torch.from_numpy(U).to(device), torch.from_numpy(V).to(device)
-    final = {}
+class Point:
+    """The runs of one seed group at one point (width, eta): their stacked weights, optimizer
+    state, logs and status."""
 
-    def row(i, epoch, lr_now, batch_obj, seconds):
-        u, v = students[i]
-        final[i] = (U[i].copy(), V[i].copy())
+    def __init__(self, teacher: Teacher, seeds: list, width: int, lr: float, init_scale: float, optimizer: str,
+                 samples_per_epoch: int, device):
+        self.teacher, self.width, self.lr, self.device = teacher, width, lr, device
+        self.samples_per_epoch = samples_per_epoch
+        students = [init_student(teacher, width, init_scale, s) for s in seeds]
+        # the runs' weights stacked; each run's U, V are views of the stack
+        self.U = np.stack([u.numpy() for u, _ in students])
+        self.V = np.stack([v.numpy() for _, v in students])
+        self.U_init, self.V_init = self.U.copy(), self.V.copy()
+        self.students = [(torch.from_numpy(self.U[i]), torch.from_numpy(self.V[i])) for i in range(len(seeds))]
+        self.rule = None if optimizer == "sgd" else RULES[optimizer]((self.U, self.V))
+        if device is not None:  # the device's copy trains; U, V receive it after every epoch, for the log
+            self.U_dev, self.V_dev = torch.from_numpy(self.U).to(device), torch.from_numpy(self.V).to(device)
+        self.final = {}
+        self.logs = {i: [self.row(i, 0, float("nan"), float("nan"), 0.0)] for i in range(len(seeds))}
+        self.status = {i: "ok" for i in range(len(seeds))}
+
+    def live(self) -> bool:
+        return any(s == "ok" for s in self.status.values())
+
+    def epoch(self, lr_now: float, X, Y, K: int, gram) -> list:
+        """One epoch of every run on the shared draw (layouts of `train_group`); returns each
+        run's summed squared residuals."""
+        S = len(self.status)
+        if self.rule is not None:
+            R = rule_epoch(self.U, self.V, X, Y, lr_now, self.rule)
+            # each run's sum over its own contiguous copy: the same bits as when it trains alone
+            return [np.square(np.ascontiguousarray(R[:, i]), dtype=np.float64).sum() for i in range(S)]
+        if self.device is not None:
+            R = sgd_epoch_torch(self.U_dev, self.V_dev, X, Y, lr_now, K).cpu().numpy()
+            self.U[:], self.V[:] = self.U_dev.cpu().numpy(), self.V_dev.cpu().numpy()
+        else:
+            R = sgd_epoch(self.U, self.V, X, Y, lr_now, K, gram)
+        return [np.square(R[i], dtype=np.float64).sum() for i in range(S)]
+
+    def row(self, i, epoch, lr_now, batch_obj, seconds):
+        u, v = self.students[i]
+        self.final[i] = (self.U[i].copy(), self.V[i].copy())
         # float64 norms of the float32 differences: the same bits whatever the other seeds do
         moved = {f"{name}_dist": float(np.linalg.norm((w[i] - w0[i]).astype(np.float64))
                                        / np.linalg.norm(w0[i].astype(np.float64)))
-                 for name, w, w0 in (("U", U, U_init), ("V", V, V_init))}
-        return dict(epoch=epoch, samples=epoch * samples_per_epoch, lr=lr_now,
-                    batch_objective=batch_obj, population_objective=population_objective(teacher, u, v),
+                 for name, w, w0 in (("U", self.U, self.U_init), ("V", self.V, self.V_init))}
+        return dict(epoch=epoch, samples=epoch * self.samples_per_epoch, lr=lr_now, batch_objective=batch_obj,
+                    population_objective=population_objective(self.teacher, u, v),
                     U_norm=float(u.norm()), V_norm=float(v.norm()), **moved, seconds=seconds)
 
-    logs = {i: [row(i, 0, float("nan"), float("nan"), 0.0)] for i in range(S)}
-    status = {i: "ok" for i in range(S)}
+    def log(self, epoch, lr_now, sq, seconds):
+        for i in [i for i in self.status if self.status[i] == "ok"]:
+            self.logs[i].append(self.row(i, epoch, lr_now, 0.5 * float(sq[i]) / self.samples_per_epoch, seconds))
+            if not (math.isfinite(self.logs[i][-1]["batch_objective"])
+                    and math.isfinite(self.logs[i][-1]["population_objective"])):
+                self.status[i] = "diverged"
+
+
+def train_group(teacher: Teacher, seeds: list, points: list, epochs: int, results: dict, device, *, batch_size,
+                init_scale, optimizer, samples_per_epoch, halve_every):
+    """Train the runs of `seeds` (stacked) at every point, one epoch of all of them per `next()`
+    (a generator, so that `train_points`' workers can take turns); each run's (rows, status,
+    (U, V)) goes into `results[width, lr, seed]` at the end. `device`: train plain SGD there
+    with `sgd_epoch_torch` (None: `sgd_epoch` on the CPU)."""
+    steps = samples_per_epoch // batch_size
+    K = chunk_steps(steps, batch_size)
+    S = len(seeds)
+    streams = [Stream(teacher, s) for s in seeds]
+    runs = [Point(teacher, seeds, w, lr, init_scale, optimizer, samples_per_epoch, device) for w, lr in points]
+    # the epoch's samples, drawn into the same buffers every epoch
+    Xb = torch.empty(S, steps, batch_size, teacher.D)
+    Yb = torch.empty(S, steps, batch_size, teacher.n)
     for epoch in range(1, epochs + 1):
         t0 = time.perf_counter()
-        lr_now = lr * 0.5 ** ((epoch - 1) // halve_every)  # eta halves every `halve_every` epochs
+        halvings = (epoch - 1) // halve_every  # eta halves every `halve_every` epochs
         for i, st in enumerate(streams):
             st.draw(steps, batch_size, out=(Xb[i], Yb[i]))
         X, Y = Xb.numpy(), Yb.numpy()
-        if optimizer == "sgd":
+        gram = None
+        if optimizer != "sgd":
+            X, Y = X.transpose(1, 0, 2, 3), Y.transpose(1, 0, 2, 3)  # rule_epoch's layout
+        else:
             X, Y = X.reshape(S, steps // K, K * batch_size, -1), Y.reshape(S, steps // K, K, batch_size, -1)
             if device is not None:
-                R = sgd_epoch_torch(U_dev, V_dev, torch.from_numpy(X).to(device), torch.from_numpy(Y).to(device),
-                                    lr_now, K).cpu().numpy()
-                U[:], V[:] = U_dev.cpu().numpy(), V_dev.cpu().numpy()
+                X, Y = torch.from_numpy(X).to(device), torch.from_numpy(Y).to(device)
             else:
-                R = sgd_epoch(U, V, X, Y, lr_now, K)
-            sq = [np.square(R[i], dtype=np.float64).sum() for i in range(S)]
-        else:
-            R = rule_epoch(U, V, X.transpose(1, 0, 2, 3), Y.transpose(1, 0, 2, 3), lr_now, rule)
-            # each run's sum over its own contiguous copy: the same bits as when it trains alone
-            sq = [np.square(np.ascontiguousarray(R[:, i]), dtype=np.float64).sum() for i in range(S)]
-        seconds = (time.perf_counter() - t0) / S  # per run: the stacked runs share the work
-        for i in [i for i in status if status[i] == "ok"]:
-            logs[i].append(row(i, epoch, lr_now, 0.5 * float(sq[i]) / samples_per_epoch, seconds))
-            if not (math.isfinite(logs[i][-1]["batch_objective"])
-                    and math.isfinite(logs[i][-1]["population_objective"])):
-                status[i] = "diverged"
-        if all(s == "diverged" for s in status.values()):
+                gram = grams(X)
+        live = [p for p in runs if p.live()]
+        shared = (time.perf_counter() - t0) / len(live)  # each point's share of the draw
+        for p in live:
+            t1 = time.perf_counter()
+            lr_now = p.lr * 0.5**halvings
+            sq = p.epoch(lr_now, X, Y, K, gram)
+            seconds = (shared + time.perf_counter() - t1) / S  # per run: the stacked runs share the work
+            p.log(epoch, lr_now, sq, seconds)
+        if not any(p.live() for p in runs):
             break
         if epoch < epochs:
             yield epoch
-    for i, seed in enumerate(seeds):
-        results[seed] = (logs[i], status[i], final[i])
+    for p in runs:
+        for i, seed in enumerate(seeds):
+            results[p.width, p.lr, seed] = (p.logs[i], p.status[i], p.final[i])
