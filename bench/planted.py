@@ -2,8 +2,8 @@
 """Speed of the planted-teacher trainer, in one process and one thread.
 
 Times an epoch (by default config.yaml's: 10,000 fresh samples, batch 10) of
-  (i)  the trainer of overparam.planted_trainer (chunked SGD with hand-written gradients), as the
-       workflow runs it: the seeds of a sweep point in one call, here on one thread (--seeds, default: as many as
+  (i)  the trainer of overparam.planted_trainer (chunked SGD with hand-written gradients) at one
+       width: the seeds in one call, here on one thread (--seeds, default: as many as
        config.yaml's), reported per run and epoch; and alone (one seed), and
   (ii) a textbook PyTorch loop: a Dataset that draws one sample per __getitem__, a DataLoader
        with batch 10, an nn.Module, autograd and torch.optim.SGD;
@@ -13,7 +13,13 @@ gradients) at that rate. It also times the two costs every run pays besides the 
 arithmetic: drawing the epoch's fresh samples (the Gaussian inputs alone, then with the
 teacher's labels) and the exact population objective logged each epoch. The floor, the
 Gaussian inputs plus the objective plus the FLOP bound, caps the speed-up any trainer of
-this design can reach over the baseline on this machine. The last line printed is JSON.
+this design can reach over the baseline on this machine.
+
+It then times a whole width sweep as one workflow job trains it (--widths, default
+config.yaml's width test: every width on each seed's one draw per epoch), per seed and epoch,
+beside the sweep's floor: the Gaussian inputs once, the exact objective at every width, and the
+FLOP bound of the teacher's labels once plus every width's SGD arithmetic. The last line
+printed is JSON.
 
     python bench/planted.py --width 120 --epochs 1
 """
@@ -30,7 +36,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
 from overparam.threads import set_threads
-from overparam.planted_trainer import chunk_steps, train
+from overparam.planted_trainer import chunk_steps, train, train_points
 
 
 class PlantedSamples(Dataset):
@@ -112,10 +118,33 @@ def chunk_products_seconds(teacher, width, batch_size, samples, seeds):
     return best_seconds(epoch, repeats=3) / seeds
 
 
-def epoch_flops(D, n, r0, r, samples):
-    """Multiply-adds x 2 of one SGD epoch: teacher labels (2 D r0 + 2 r0 n per sample), forward
-    (2 D r + 2 r n), gradients (2 n r for dU, 2 n r for E U, 2 D r for dV)."""
-    return samples * (2 * D * r0 + 2 * r0 * n + 4 * D * r + 6 * r * n)
+def epoch_flops(D, n, r0, r, samples, labels=True):
+    """Multiply-adds x 2 of one SGD epoch: teacher labels (2 D r0 + 2 r0 n per sample; left out
+    with labels=False), forward (2 D r + 2 r n), gradients (2 n r for dU, 2 n r for E U, 2 D r
+    for dV)."""
+    return samples * (labels * (2 * D * r0 + 2 * r0 * n) + 4 * D * r + 6 * r * n)
+
+
+def sweep(teacher, widths, lr, batch_size, samples, epochs, seeds, gflops, normals):
+    """A width sweep as one job trains it, on one thread: seconds per seed-epoch (all widths)
+    and its floor: the inputs once, every width's exact objective, the FLOP bound of the labels
+    once and of every width's SGD."""
+    kw = dict(points=[(r, lr) for r in widths], batch_size=batch_size, init_scale=0.1,
+              samples_per_epoch=samples)
+    train_points(teacher, epochs=1, **kw)  # warm-up
+    t0 = time.perf_counter()
+    train_points(teacher, epochs=epochs, seeds=range(seeds), **kw)
+    trainer = (time.perf_counter() - t0) / (epochs * seeds)
+    D, n, r0 = teacher.D, teacher.n, teacher.r0
+    flops = epoch_flops(D, n, r0, 0, samples) + sum(epoch_flops(D, n, r0, r, samples, labels=False) for r in widths)
+    objective = 0.0
+    for r in widths:
+        U, V = init_student(teacher, r, 0.1, seed=0)
+        objective += best_seconds(lambda: population_objective(teacher, U, V))
+    floor = normals + objective + flops / (gflops * 1e9)
+    return dict(sweep_widths=list(widths), sweep_trainer_s_per_seed_epoch=trainer,
+                sweep_objective_s_per_seed_epoch=objective, sweep_flop_bound_s_per_seed_epoch=flops / (gflops * 1e9),
+                sweep_floor_s_per_seed_epoch=floor, sweep_trainer_over_floor=trainer / floor)
 
 
 def main(argv=None):
@@ -134,6 +163,9 @@ def main(argv=None):
     p.add_argument("--n", type=int, default=c["teacher"]["n"])
     p.add_argument("--r0", type=int, default=c["teacher"]["r0"])
     p.add_argument("--samples-per-epoch", type=int, default=c["samples_per_epoch"])
+    p.add_argument("--widths", type=int, nargs="+",
+                   default=[k * c["teacher"]["r0"] for k in c["width_test"]["multipliers"]],
+                   help="the width sweep timed as one job trains it")
     a = p.parse_args(argv)
     set_threads(1)
     teacher = make_teacher(a.D, a.n, a.r0, seed=0)
@@ -181,6 +213,13 @@ def main(argv=None):
           f"{floor * 1e3:.1f} ms, so no trainer beats the baseline by more than {baseline / floor:.1f}x here")
     print(f"speed-up over the baseline {baseline / trainer:.1f}x; trainer / bound {trainer / bound:.2f}; "
           f"trainer / floor {trainer / floor:.2f}")
+    sw = sweep(teacher, a.widths, a.lr, a.batch_size, a.samples_per_epoch, a.epochs, a.seeds, gflops,
+               parts["normals_s_per_epoch"])
+    out.update(sw)
+    print(f"width sweep r = {', '.join(map(str, a.widths))} as one job: {sw['sweep_trainer_s_per_seed_epoch'] * 1e3:.0f} ms "
+          f"per seed-epoch; floor (inputs once + objectives {sw['sweep_objective_s_per_seed_epoch'] * 1e3:.1f} ms + "
+          f"FLOP bound {sw['sweep_flop_bound_s_per_seed_epoch'] * 1e3:.1f} ms) {sw['sweep_floor_s_per_seed_epoch'] * 1e3:.1f} ms; "
+          f"trainer / floor {sw['sweep_trainer_over_floor']:.2f}")
     print(json.dumps(out))
 
 
