@@ -19,8 +19,10 @@ input run as large, efficient matrix products:
 each step adds a small correction, and V takes the chunk's K updates in one product. The K
 steps in between are small products and element-wise work, compiled (`chunk_run`). This
 is the same SGD iterate sequence in exact arithmetic (the tests check it against the
-textbook loop). The kernels take runs stacked along a leading axis; on the CPU `train` gives
-each its own seed (see `train` for how threads share the seeds), on a GPU all seeds at once.
+textbook loop). The Gram matrix depends only on the inputs, so the runs of one seed at other
+widths and etas, which see the same inputs, share it (`train_points`). The kernels take runs
+stacked along a leading axis; on the CPU `train_points` gives each its own seed (see there for
+how threads share the seeds), on a GPU all seeds at once.
 Momentum and Adam (`rule_epoch`) take the same gradients one step at a time, the seeds stacked
 the same way, and apply the update rules of torch.optim.SGD(momentum=0.9) and torch.optim.Adam
 written out on NumPy arrays (the tests check them against torch.optim): torch.optim's per-step
@@ -30,7 +32,7 @@ For every optimizer eta halves every `halve_every` epochs.
 
 Every epoch also logs how far the student has moved from its initialization, relative to it,
 ||U_t - U_0|| / ||U_0|| and ||V_t - V_0|| / ||V_0|| (lazy training keeps both small), and
-`train` returns each run's final weights.
+`train_points` returns each run's final weights.
 """
 import math
 import queue
