@@ -362,7 +362,8 @@ def gan_runs(name, first_seed=False):
 # A job's priority is its estimated CPU seconds on one core of a current x86 laptop, fitted
 # to this workflow's benchmark files (benchmarks/), so the longest jobs start first and the
 # rebuild does not end with one long job running on an otherwise idle machine. A job that
-# gates others (the GAN's data, the planted lr test) also counts the work waiting on it.
+# gates others (the GAN's data, the planted lr tests and eta selections) also counts the work
+# waiting on it.
 # Only the order matters: the estimates are within a factor of about two.
 
 
@@ -373,14 +374,20 @@ def planted_job_cost(optimizer, rs, n_lrs, epochs):
     return 6 + len(PLANTED["seeds"]) * epochs * (0.015 + per_run)
 
 
+def planted_sweeps_cost(wildcards=None):
+    """Every planted width sweep: the work that waits for the lr tests and their eta selections
+    (the selections take a second, but a job of priority 0 starts after every other ready job)."""
+    sweeps = [PLANTED["width_test"], *PLANTED["regimes"].values()]
+    return int(sum(planted_job_cost(s["optimizer"], widths(), 1, s["epochs"]) for s in sweeps))
+
+
 def planted_cost(wildcards):
     """A job; an lr test at lr_test's width and epochs also counts the sweeps that wait for its eta."""
     rs, epochs = job_values(wildcards.rs, int), int(wildcards.epochs)
     cost = planted_job_cost(wildcards.optimizer, rs, len(job_values(wildcards.lrs, float)), epochs)
     c = PLANTED["lr_test"]
     if (rs, epochs) == ([c["width"]], c["epochs"]):
-        sweeps = [PLANTED["width_test"], *PLANTED["regimes"].values()]
-        cost += sum(planted_job_cost(s["optimizer"], widths(), 1, s["epochs"]) for s in sweeps)
+        cost += planted_sweeps_cost()
     return int(cost)
 
 

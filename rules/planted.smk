@@ -60,6 +60,7 @@ checkpoint planted_select_lr:
         "logs/planted/select_lr.log",
     benchmark:
         "benchmarks/planted/select_lr.tsv"
+    priority: planted_sweeps_cost()
     shell:
         "python {params.script} {input} --out {output} > {log} 2>&1"
 
@@ -76,6 +77,7 @@ checkpoint planted_select_regime_lr:
         "logs/planted/select_lr/{regime}/r={r}.log",
     benchmark:
         "benchmarks/planted/select_lr/{regime}/r={r}.tsv"
+    priority: planted_sweeps_cost()
     wildcard_constraints:
         regime="|".join(PLANTED["regimes"]),
         r=r"\d+",
