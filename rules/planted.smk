@@ -146,13 +146,17 @@ rule planted_summary:
         unpack(planted_studies),
         selected=rules.planted_select_lr.output[0],
         weights=lambda wc: weights_of(sorted({f for v in planted_studies().values() for f in v})),
+        # the regimes' own lr tests once more, from a function that reads no selected eta: so they
+        # join the DAG at once and run beside (c)'s lr test, not one checkpoint after another
+        lr_tests=lambda wc: [f for v in regime_lr_tests().values() for f in v],
     output:
         runs="results/planted/runs.parquet",
         summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
         solutions="results/planted/solutions.parquet",
     params:
         script=script("planted_summary.py"),
-        studies=lambda wildcards, input: study_args((k, v) for k, v in input.items() if k not in ("selected", "weights")),
+        studies=lambda wildcards, input: study_args((k, v) for k, v in input.items()
+                                                    if k not in ("selected", "weights", "lr_tests")),
         threshold=lookup(dpath="planted/threshold", within=config),
     log:
         "logs/planted/summary.log",
