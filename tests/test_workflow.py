@@ -1,4 +1,5 @@
 """The real workflow in a subprocess: bad config, dry run, lint, and a tiny run to the figures."""
+import re
 import shutil
 from pathlib import Path
 
@@ -94,6 +95,18 @@ def test_a_named_mnist_folder_without_files_stops_before_any_job(tmp_path, run_s
 def test_dry_run_of_default_config(run_snakemake, tmp_path):
     out = run_snakemake("-n", "--directory", str(tmp_path), "--configfile", str(ROOT / "config.yaml"))
     assert "planted_train" in out.stdout and "planted_select_lr" in out.stdout
+
+
+def test_every_planted_lr_test_is_planned_before_any_eta_is_selected(run_snakemake, tmp_path):
+    """From clean, the first DAG already holds every lr test, (c)'s and each regime's own (the
+    per-width regime's at both widths), one job each, so they run side by side; only the
+    sweeps wait for the selected etas."""
+    out = run_snakemake("-n", "--configfile", str(TINY), "--directory", str(tmp_path), "results/planted/summary.csv")
+    jobs = re.findall(r"wildcards: optimizer=(\w+), init=[^,]+, batch=\d+, lrs=([^,]+), epochs=(\d+), rs=(\S+)",
+                      out.stdout)
+    assert sorted(jobs) == sorted([("sgd", "0.01_0.1", "3", "8"), ("momentum", "0.01_0.1", "3", "8"),
+                                   ("adam", "0.001_0.01", "3", "8"), ("sgd", "0.03_0.1", "3", "4"),
+                                   ("sgd", "0.03_0.1", "3", "8")]), out.stdout
 
 
 # The one finding the README explains: jobs run in the project's own environment, so rules
