@@ -32,7 +32,7 @@ def relu_kernel(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
 TINY = np.finfo(np.float64).tiny  # the smallest normal float64, as relu_kernel's clamp
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)  # nogil: the seeds of a planted job log in threads
 def _symmetric_form(G, M):
     total = 0.0
     p = G.shape[0]
