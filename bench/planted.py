@@ -15,6 +15,7 @@ teacher's labels) and the exact population objective logged each epoch. The floo
 Gaussian inputs plus the objective plus the FLOP bound, caps the speed-up any trainer of
 this design can reach over the baseline on this machine.
 
+It times momentum and Adam (one step at a time, `rule_epoch`) at the same width, beside plain SGD.
 It then times a whole width sweep as one workflow job trains it (--widths, default
 config.yaml's width test: every width on each seed's one draw per epoch), per seed and epoch,
 beside the sweep's floor: the Gaussian inputs once, the exact objective at every width, and the
@@ -36,7 +37,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
 from overparam.threads import set_threads
-from overparam.planted_trainer import chunk_steps, train, train_points
+from overparam.planted_trainer import RULES, chunk_steps, train, train_points
 
 
 class PlantedSamples(Dataset):
@@ -172,9 +173,9 @@ def main(argv=None):
     kw = dict(width=a.width, lr=a.lr, batch_size=a.batch_size, init_scale=0.1,
               samples_per_epoch=a.samples_per_epoch)
 
-    def per_run_epoch(seeds):
+    def per_run_epoch(seeds, optimizer="sgd"):
         t0 = time.perf_counter()
-        runs = train(teacher, epochs=a.epochs, seeds=range(seeds), **kw)
+        runs = train(teacher, epochs=a.epochs, seeds=range(seeds), optimizer=optimizer, **kw)
         rows = runs[0][0]
         # wall time includes the exact objective of every epoch; `seconds` leaves it out
         return (time.perf_counter() - t0) / (a.epochs * seeds), sum(r["seconds"] for r in rows[1:]) / a.epochs
@@ -182,6 +183,11 @@ def main(argv=None):
     train(teacher, epochs=1, **kw)  # warm-up: allocator, BLAS kernels
     trainer, sgd_only = per_run_epoch(a.seeds)
     trainer_1, _ = per_run_epoch(1)
+    rules = {}  # momentum and Adam, one step at a time: their cost beside plain SGD's
+    for name in RULES:
+        train(teacher, epochs=1, optimizer=name, **kw)  # warm-up (and compilation)
+        rules[f"{name}_s_per_epoch"] = per_run_epoch(a.seeds, optimizer=name)[0]
+        rules[f"{name}_over_sgd"] = rules[f"{name}_s_per_epoch"] / trainer
 
     baseline_epoch(teacher, a.width, a.lr, a.batch_size, 200)  # warm-up
     baseline = sum(baseline_epoch(teacher, a.width, a.lr, a.batch_size, a.samples_per_epoch)
@@ -202,7 +208,7 @@ def main(argv=None):
                speedup_vs_baseline=baseline / trainer, trainer_over_bound=trainer / bound,
                sgd_over_bound=sgd_only / bound, matmul_gflops=gflops, epoch_gflop=flops / 1e9,
                **parts, floor_s_per_epoch=floor, speedup_ceiling=baseline / floor,
-               trainer_over_floor=trainer / floor, torch=torch.__version__)
+               trainer_over_floor=trainer / floor, **rules, torch=torch.__version__)
     print(f"r={a.width}: trainer {trainer * 1e3:.1f} ms per run-epoch with {a.seeds} seeds in one call "
           f"({sgd_only * 1e3:.1f} ms without the exact objective; {trainer_1 * 1e3:.1f} ms alone), baseline {baseline * 1e3:.0f} ms/epoch, FLOP bound {bound * 1e3:.1f} ms/epoch "
           f"at {gflops:.1f} GFLOP/s")
@@ -213,6 +219,9 @@ def main(argv=None):
           f"{floor * 1e3:.1f} ms, so no trainer beats the baseline by more than {baseline / floor:.1f}x here")
     print(f"speed-up over the baseline {baseline / trainer:.1f}x; trainer / bound {trainer / bound:.2f}; "
           f"trainer / floor {trainer / floor:.2f}")
+    print("momentum and Adam, one step at a time: " + ", ".join(
+        f"{name} {rules[f'{name}_s_per_epoch'] * 1e3:.1f} ms per run-epoch ({rules[f'{name}_over_sgd']:.2f} x plain SGD)"
+        for name in RULES))
     sw = sweep(teacher, a.widths, a.lr, a.batch_size, a.samples_per_epoch, a.epochs, a.seeds, gflops,
                parts["normals_s_per_epoch"])
     out.update(sw)

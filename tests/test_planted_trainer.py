@@ -73,23 +73,22 @@ def test_torch_optimizer_path_equals_fused_sgd():
 
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_momentum_and_adam_rules_equal_torch_optim(name):
-    """The NumPy update rules are torch.optim's: same iterates over two epochs (float64; the
+    """The compiled update rules are torch.optim's: same iterates over two epochs (float64; the
     second epoch checks that the optimizer state carries over), two runs stacked."""
     X, Y = Stream(T, seed=2, dtype=torch.float64).draw(2, 12, 5)
     inits = [init_student(T, 10, 1.0, seed=s, dtype=torch.float64) for s in (1, 3)]
     U = np.stack([u.numpy() for u, _ in inits])
     V = np.stack([v.numpy() for _, v in inits])
-    rule = RULES[name]((U, V))
+    rule = RULES[name](U, V)
     lr = 1e-3 if name == "adam" else 0.02
-    R = [rule_epoch(U, V, np.stack([X[e]] * 2, axis=1), np.stack([Y[e]] * 2, axis=1), lr / (e + 1), rule)
-         for e in range(2)]
+    R = [rule_epoch(U, V, np.stack([X[e]] * 2), np.stack([Y[e]] * 2), lr / (e + 1), rule) for e in range(2)]
     for i, (u, v) in enumerate(inits):
         u, v = u.clone(), v.clone()
         opt = TORCH_OPTIMIZERS[name]([u, v], lr)
         for e in range(2):
             opt.param_groups[0]["lr"] = lr / (e + 1)
             ref = torch_epoch(u, v, X[e], Y[e], opt)
-            np.testing.assert_allclose(R[e][:, i], ref.numpy(), rtol=1e-10, atol=1e-13)
+            np.testing.assert_allclose(R[e][i], ref.numpy(), rtol=1e-10, atol=1e-13)
         np.testing.assert_allclose(U[i], u.numpy(), rtol=1e-10, atol=1e-13)
         np.testing.assert_allclose(V[i], v.numpy(), rtol=1e-10, atol=1e-13)
 

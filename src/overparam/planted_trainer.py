@@ -25,8 +25,9 @@ stacked along a leading axis; on the CPU `train_points` gives each its own seed 
 how threads share the seeds), on a GPU all seeds at once.
 Momentum and Adam (`rule_epoch`) take the same gradients one step at a time, the seeds stacked
 the same way, and apply the update rules of torch.optim.SGD(momentum=0.9) and torch.optim.Adam
-written out on NumPy arrays (the tests check them against torch.optim): torch.optim's per-step
-bookkeeping costs about 0.4 ms a step here, ten times the arithmetic of a step at r = 120.
+written out in compiled loops, one call per run and epoch (the tests check them against
+torch.optim): torch.optim's per-step bookkeeping costs about 0.4 ms a step here, ten times the
+arithmetic of a step at r = 120.
 `torch_epoch` runs any torch.optim optimizer on the same gradients, for those tests.
 For every optimizer eta halves every `halve_every` epochs.
 
@@ -74,25 +75,25 @@ def chunk_steps(steps: int, batch_size: int) -> int:
 
 
 @numba.njit(cache=True, nogil=True)  # nogil: the seeds of a job can train in threads
-def chunk_run(U, P, Sg, Y, G, R, H, A, c):
-    """The K steps of one chunk for one run, compiled: every step's small products and
-    element-wise work in one call, where NumPy needs a dozen calls a step and the calls, not
-    the arithmetic, set the time. U (n, r) is updated in place; P (K*m, r) is the chunk's
-    inputs times V at its start, Sg (K*m, K*m) -c times its Gram matrix, Y (K, m, n) its
-    labels; G (K*m, r) receives m * dObj/dH and R (K, m, n) the residuals of every step;
+def chunk_run(U, P, gram, Y, G, R, H, A, c):
+    """The K steps of one chunk for one run: every step's small products and element-wise
+    work, where NumPy needs a dozen calls a step and the calls, not the arithmetic, set the
+    time. U (n, r) is updated in place; P (K*m, r) is the chunk's inputs times V at its start,
+    gram (K*m, K*m) its Gram matrix, Y (K, m, n) its labels; G (K*m, r) receives m * dObj/dH and R (K, m, n) the residuals of every step;
     H and A (m, r) are work space. The loops run along the width, the contiguous axis, so
     that they vectorize without reordering any sum."""
     K, m, n = Y.shape
     r = U.shape[1]
+    negc = -c
     acc = np.empty(r, U.dtype)
     for s in range(K):
         q0 = s * m
         for a in range(m):  # explicit loops, here and below: slice assignments cost 7 s of compilation
             for j in range(r):
                 H[a, j] = P[q0 + a, j]
-        for b in range(q0):  # H += Sg[step rows, earlier rows] @ G[earlier rows]
+        for b in range(q0):  # H -= c gram[step rows, earlier rows] @ G[earlier rows]
             for a in range(m):
-                w = Sg[q0 + a, b]
+                w = gram[q0 + a, b] * negc
                 for j in range(r):
                     H[a, j] += w * G[b, j]
         for a in range(m):
@@ -131,38 +132,41 @@ def grams(X: np.ndarray) -> np.ndarray:
     return np.matmul(X, X.transpose(0, 1, 3, 2))
 
 
+@numba.njit(cache=True, nogil=True)
+def sgd_run(U, V, X, Y, gram, R, c):
+    """One epoch of one run, compiled: per chunk the two large products (BLAS) and `chunk_run`.
+    U (n, r), V (D, r) in place; X (chunks, K*m, D), Y and R (chunks, K, m, n), gram (chunks,
+    K*m, K*m); c = eta / m."""
+    chunks, Km, D = X.shape
+    m, r = Y.shape[2], U.shape[1]
+    H, A = np.empty((m, r), U.dtype), np.empty((m, r), U.dtype)
+    P, G, dV = np.empty((Km, r), U.dtype), np.empty((Km, r), U.dtype), np.empty_like(V)
+    for q in range(chunks):
+        np.dot(X[q], V, P)
+        chunk_run(U, P, gram[q], Y[q], G, R[q], H, A, c)
+        np.dot(X[q].T, G, dV)
+        for b in range(D):
+            for j in range(r):
+                V[b, j] -= dV[b, j] * c
+
+
 def sgd_epoch(U: np.ndarray, V: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: float, K: int,
               gram: np.ndarray | None = None) -> np.ndarray:
-    """Plain SGD for S independent runs at once, regrouped in chunks of K steps (see the module
+    """Plain SGD for S independent runs, regrouped in chunks of K steps (see the module
     docstring). U (S, n, r) and V (S, D, r) are updated in place; X is (S, chunks, K*m, D) and
     Y (S, chunks, K, m, n); `gram` is `grams(X)`, computed here when not given. Returns every
     step's residuals, (S, chunks, K, m, n).
 
-    The chunk's large products are stacked matmuls over the runs (BLAS at full rate);
-    its K steps run compiled, run by run (`chunk_run`). Every run gets exactly the
-    arithmetic (and the bits) it would get alone."""
-    S, chunks, Km, D = X.shape
-    m = Km // K
-    _, n, r = U.shape
-    f = U.dtype
-    c = f.type(lr / m)  # in the runs' precision, as NumPy would apply it
-    R = np.empty((S, chunks, K, m, n), f)
-    H, A = np.empty((m, r), f), np.empty((m, r), f)
-    dV = np.empty_like(V)
-    P = np.empty((S, Km, r), f)   # chunk inputs times V at the chunk's start
-    Sg = np.empty((S, Km, Km), f)  # -c times the chunk's Gram matrix
-    G = np.empty((S, Km, r), f)   # m * dObj/dH of every step of the chunk
+    Each run's epoch is one compiled call (`sgd_run`): its 125 chunks (at the default batch of
+    10) cost no Python call each. Every run gets exactly the arithmetic (and the bits) it would
+    get alone."""
+    m = X.shape[2] // K
+    c = U.dtype.type(lr / m)  # in the runs' precision, as NumPy would apply it
+    R = np.empty(Y.shape, U.dtype)
     if gram is None:
         gram = grams(X)
-    for q in range(chunks):
-        Xc = X[:, q]
-        np.matmul(Xc, V, out=P)
-        np.multiply(gram[:, q], -c, out=Sg)
-        for i in range(S):
-            chunk_run(U[i], P[i], Sg[i], Y[i, q], G[i], R[i, q], H, A, c)
-        np.matmul(Xc.transpose(0, 2, 1), G, out=dV)
-        dV *= c
-        V -= dV
+    for i in range(len(U)):
+        sgd_run(U[i], V[i], X[i], Y[i], gram[i], R[i], c)
     return R
 
 
@@ -196,51 +200,112 @@ def sgd_epoch_torch(U: torch.Tensor, V: torch.Tensor, X: torch.Tensor, Y: torch.
     return R
 
 
-class Momentum:
-    """torch.optim.SGD(momentum=0.9, dampening=0, nesterov=False) on arrays: the buffer starts
-    as the first gradient, then b = 0.9 b + g, and p -= eta b."""
+@numba.njit(cache=True, nogil=True)
+def _step_grads(U, V, x, y, e, H, A, G, dU, dV, mf):
+    """The gradients of `gradients` on one batch (x, y) for one run, into dU (n, r) and dV (D, r);
+    e (m, n) receives the residuals, H, A, G (m, r) are work space; mf is m in the runs' precision.
+    The products with the inputs go to BLAS, the rest is loops along the width."""
+    m, r = H.shape
+    n = U.shape[0]
+    np.dot(x, V, H)
+    for a in range(m):
+        for j in range(r):
+            A[a, j] = H[a, j] if H[a, j] > 0 else 0
+    np.dot(A, U.T, e)
+    for a in range(m):
+        for k in range(n):
+            e[a, k] -= y[a, k]
+    np.dot(e.T, A, dU)
+    for k in range(n):
+        for j in range(r):
+            dU[k, j] /= mf
+    np.dot(e, U, G)
+    for a in range(m):
+        for j in range(r):
+            if H[a, j] <= 0:
+                G[a, j] = 0
+    np.dot(x.T, G, dV)
+    for b in range(dV.shape[0]):
+        for j in range(r):
+            dV[b, j] /= mf
 
-    def __init__(self, params):
-        self.buf = None
 
-    def step(self, params, grads, lr):
-        if self.buf is None:
-            self.buf = [g.copy() for g in grads]
-        else:
-            for b, g in zip(self.buf, grads):
-                b *= MOMENTUM
-                b += g
-        for p, b in zip(params, self.buf):
-            p -= lr * b
+@numba.njit(cache=True, nogil=True)
+def _momentum_update(p, b, g, lr, beta, first):
+    p, b, g = p.reshape(p.size), b.reshape(b.size), g.reshape(g.size)
+    for i in range(p.size):
+        b[i] = g[i] if first else b[i] * beta + g[i]
+        p[i] -= lr * b[i]
 
 
-@numba.njit(cache=True, error_model="numpy")  # no zero-division branch: the loop vectorizes
+@numba.njit(cache=True, nogil=True)
+def momentum_run(U, V, X, Y, R, bU, bV, lr, beta, first, mf):
+    """An epoch of heavy-ball SGD for one run, compiled: X (steps, m, D), Y and R (steps, m, n);
+    U, V and the buffers bU, bV updated in place; `first`: the buffers start at this epoch."""
+    m, n, r = X.shape[1], U.shape[0], U.shape[1]
+    H, A, G = np.empty((m, r), U.dtype), np.empty((m, r), U.dtype), np.empty((m, r), U.dtype)
+    dU, dV = np.empty_like(U), np.empty_like(V)
+    for s in range(X.shape[0]):
+        _step_grads(U, V, X[s], Y[s], R[s], H, A, G, dU, dV, mf)
+        _momentum_update(U, bU, dU, lr, beta, first and s == 0)
+        _momentum_update(V, bV, dV, lr, beta, first and s == 0)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")  # no zero-division branch: the loop vectorizes
 def _adam_update(p, g, m, v, one_minus_b1, b2, one_minus_b2, step_size, bc2_sqrt, eps):
-    """One Adam update of flat arrays, element by element in torch's order (see Adam). One
-    pass instead of thirteen NumPy ones: at r = 480 those made Adam twice as slow as momentum."""
+    """One Adam update, element by element in torch's order (see Adam)."""
+    p, g, m, v = p.reshape(p.size), g.reshape(g.size), m.reshape(m.size), v.reshape(v.size)
     for i in range(p.size):
         m[i] += one_minus_b1 * (g[i] - m[i])
         v[i] = v[i] * b2 + one_minus_b2 * (g[i] * g[i])
         p[i] -= step_size * (m[i] / (np.sqrt(v[i]) / bc2_sqrt + eps))
 
 
+@numba.njit(cache=True, nogil=True)
+def adam_run(U, V, X, Y, R, mU, mV, vU, vV, one_minus_b1, b2, one_minus_b2, step_size, bc2_sqrt, eps, mf):
+    """An epoch of Adam for one run, compiled (layouts of `momentum_run`); step s uses
+    step_size[s] and bc2_sqrt[s], its bias corrections."""
+    m, r = X.shape[1], U.shape[1]
+    H, A, G = np.empty((m, r), U.dtype), np.empty((m, r), U.dtype), np.empty((m, r), U.dtype)
+    dU, dV = np.empty_like(U), np.empty_like(V)
+    for s in range(X.shape[0]):
+        _step_grads(U, V, X[s], Y[s], R[s], H, A, G, dU, dV, mf)
+        _adam_update(U, dU, mU, vU, one_minus_b1, b2, one_minus_b2, step_size[s], bc2_sqrt[s], eps)
+        _adam_update(V, dV, mV, vV, one_minus_b1, b2, one_minus_b2, step_size[s], bc2_sqrt[s], eps)
+
+
+class Momentum:
+    """torch.optim.SGD(momentum=0.9, dampening=0, nesterov=False) for stacked runs: the buffer
+    starts as the first gradient, then b = 0.9 b + g, and p -= eta b."""
+
+    def __init__(self, U, V):
+        self.bU, self.bV = np.zeros_like(U), np.zeros_like(V)
+        self.t = 0  # steps taken
+
+    def run(self, i, U, V, X, Y, R, lr):
+        """One epoch of run i (the arrays are its own)."""
+        f = U.dtype.type  # constants in the arrays' precision, as NumPy and torch apply them
+        momentum_run(U, V, X, Y, R, self.bU[i], self.bV[i], f(lr), f(MOMENTUM), self.t == 0, f(X.shape[1]))
+
+
 class Adam:
-    """torch.optim.Adam (amsgrad=False, no weight decay) on arrays, in the order of torch's
+    """torch.optim.Adam (amsgrad=False, no weight decay) for stacked runs, in the order of torch's
     single-tensor update: m lerps towards g, v = b2 v + (1 - b2) g^2, and
     p -= (eta / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)."""
 
-    def __init__(self, params):
+    def __init__(self, U, V):
+        self.mU, self.mV = np.zeros_like(U), np.zeros_like(V)
+        self.vU, self.vV = np.zeros_like(U), np.zeros_like(V)
         self.t = 0
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
 
-    def step(self, params, grads, lr):
-        self.t += 1
+    def run(self, i, U, V, X, Y, R, lr):
         b1, b2 = ADAM_BETAS
-        f = params[0].dtype.type  # constants in the arrays' precision, as torch uses them
-        consts = (f(1 - b1), f(b2), f(1 - b2), f(lr / (1 - b1**self.t)), f((1 - b2**self.t) ** 0.5), f(ADAM_EPS))
-        for p, g, m, v in zip(params, grads, self.m, self.v):
-            _adam_update(p.reshape(-1), np.ascontiguousarray(g).reshape(-1), m.reshape(-1), v.reshape(-1), *consts)
+        f = U.dtype.type
+        steps = range(self.t + 1, self.t + X.shape[0] + 1)  # the bias corrections in Python floats, as torch's
+        step_size = np.array([lr / (1 - b1**t) for t in steps], U.dtype)
+        bc2_sqrt = np.array([(1 - b2**t) ** 0.5 for t in steps], U.dtype)
+        adam_run(U, V, X, Y, R, self.mU[i], self.mV[i], self.vU[i], self.vV[i], f(1 - b1), f(b2), f(1 - b2),
+                 step_size, bc2_sqrt, f(ADAM_EPS), f(X.shape[1]))
 
 
 RULES = {"momentum": Momentum, "adam": Adam}
@@ -248,19 +313,14 @@ RULES = {"momentum": Momentum, "adam": Adam}
 
 def rule_epoch(U: np.ndarray, V: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: float, rule) -> np.ndarray:
     """One epoch of an update `rule` (Momentum, Adam) for S stacked runs, one step per batch:
-    U (S, n, r) and V (S, D, r) in place; X (steps, S, m, D), Y (steps, S, m, n). Returns the
-    residuals (steps, S, m, n). The gradients are those of `gradients`, as stacked products."""
-    m = X.shape[2]
+    U (S, n, r) and V (S, D, r) in place; X (S, steps, m, D), Y (S, steps, m, n). Returns the
+    residuals (S, steps, m, n). Each run's epoch is one compiled call (`momentum_run`,
+    `adam_run`): NumPy needed about twenty calls a step, and the calls, not the arithmetic, set
+    the time (two to three times plain SGD's)."""
     R = np.empty(Y.shape, U.dtype)
-    Ut = U.transpose(0, 2, 1)
-    for x, y, e in zip(X, Y, R):
-        H = x @ V
-        A = np.maximum(H, 0)
-        np.matmul(A, Ut, out=e)
-        e -= y
-        dU = e.transpose(0, 2, 1) @ A / m
-        dV = x.transpose(0, 2, 1) @ ((e @ U) * (H > 0)) / m
-        rule.step((U, V), (dU, dV), lr)
+    for i in range(len(U)):
+        rule.run(i, U[i], V[i], X[i], Y[i], R[i], lr)
+    rule.t += X.shape[1]
     return R
 
 
@@ -366,7 +426,7 @@ class Point:
         self.V = np.stack([v.numpy() for _, v in students])
         self.U_init, self.V_init = self.U.copy(), self.V.copy()
         self.students = [(torch.from_numpy(self.U[i]), torch.from_numpy(self.V[i])) for i in range(len(seeds))]
-        self.rule = None if optimizer == "sgd" else RULES[optimizer]((self.U, self.V))
+        self.rule = None if optimizer == "sgd" else RULES[optimizer](self.U, self.V)
         if device is not None:  # the device's copy trains; U, V receive it after every epoch, for the log
             self.U_dev, self.V_dev = torch.from_numpy(self.U).to(device), torch.from_numpy(self.V).to(device)
         self.final = {}
@@ -382,9 +442,7 @@ class Point:
         S = len(self.status)
         if self.rule is not None:
             R = rule_epoch(self.U, self.V, X, Y, lr_now, self.rule)
-            # each run's sum over its own contiguous copy: the same bits as when it trains alone
-            return [np.square(np.ascontiguousarray(R[:, i]), dtype=np.float64).sum() for i in range(S)]
-        if self.device is not None:
+        elif self.device is not None:
             R = sgd_epoch_torch(self.U_dev, self.V_dev, X, Y, lr_now, K).cpu().numpy()
             self.U[:], self.V[:] = self.U_dev.cpu().numpy(), self.V_dev.cpu().numpy()
         else:
@@ -431,9 +489,7 @@ def train_group(teacher: Teacher, seeds: list, points: list, epochs: int, result
             st.draw(steps, batch_size, out=(Xb[i], Yb[i]))
         X, Y = Xb.numpy(), Yb.numpy()
         gram = None
-        if optimizer != "sgd":
-            X, Y = X.transpose(1, 0, 2, 3), Y.transpose(1, 0, 2, 3)  # rule_epoch's layout
-        else:
+        if optimizer == "sgd":
             X, Y = X.reshape(S, steps // K, K * batch_size, -1), Y.reshape(S, steps // K, K, batch_size, -1)
             if device is not None:
                 X, Y = torch.from_numpy(X).to(device), torch.from_numpy(Y).to(device)
