@@ -204,21 +204,36 @@ def regime_lr(name, r):
     return lr
 
 
+def regime_runs_of(name):
+    """Regime `name`'s log paths: each width at the regime's eta there, the widths that share an
+    eta in one job."""
+    by_lr = {}
+    for r in widths():
+        by_lr.setdefault(regime_lr(name, r), []).append(r)
+    return [f for lr, rs in by_lr.items() for f in planted_runs(PLANTED["regimes"][name], [lr], rs)]
+
+
 def regime_runs(wildcards=None):
-    """{name: its log paths}, for `unpack` in a rule's input; each width at the regime's eta
-    there, the widths that share an eta in one job."""
-    runs = {}
-    for name, c in PLANTED["regimes"].items():
-        by_lr = {}
-        for r in widths():
-            by_lr.setdefault(regime_lr(name, r), []).append(r)
-        runs[name] = [f for lr, rs in by_lr.items() for f in planted_runs(c, [lr], rs)]
-    return runs
+    """{name: its log paths} for every regime, in config order."""
+    return {name: regime_runs_of(name) for name in PLANTED["regimes"]}
 
 
 def planted_studies(wildcards=None):
     """{study label: its log paths}: (c), (d), every regime and every regime's own lr test."""
     return {"lr_test": lr_test_runs(), "width_test": width_test_runs(), **regime_runs(), **regime_lr_tests()}
+
+
+def regime_inputs():
+    """{regime: a function giving its log paths}, for `**` in a rule's input: one input item per
+    regime, because Snakemake replaces only the item whose function waits for a checkpoint. A
+    single function (`unpack(regime_runs)`) waits for the last selected eta, so no regime's sweep
+    could start, not even one at a fixed eta, before every lr test had run."""
+    return {name: (lambda wildcards, name=name: regime_runs_of(name)) for name in PLANTED["regimes"]}
+
+
+def planted_study_inputs():
+    """`planted_studies` as one input item per study (see `regime_inputs`), in the same order."""
+    return {"lr_test": lr_test_runs, "width_test": width_test_runs, **regime_inputs(), **regime_lr_tests()}
 
 
 def weights_of(logs):
@@ -381,12 +396,19 @@ def planted_sweeps_cost(wildcards=None):
     return int(sum(planted_job_cost(s["optimizer"], widths(), 1, s["epochs"]) for s in sweeps))
 
 
+def lr_test_jobs():
+    """The folders of every lr-test job, (c)'s and each regime's own at every width it tests."""
+    logs = lr_test_runs() + [f for v in regime_lr_tests().values() for f in v]
+    return {str(Path(f).parent) for f in logs}
+
+
 def planted_cost(wildcards):
-    """A job; an lr test at lr_test's width and epochs also counts the sweeps that wait for its eta."""
-    rs, epochs = job_values(wildcards.rs, int), int(wildcards.epochs)
-    cost = planted_job_cost(wildcards.optimizer, rs, len(job_values(wildcards.lrs, float)), epochs)
-    c = PLANTED["lr_test"]
-    if (rs, epochs) == ([c["width"]], c["epochs"]):
+    """A job; an lr test also counts the sweeps that wait for its eta (all of them: the regimes'
+    sweeps join the DAG as their own etas are selected)."""
+    rs, lrs = job_values(wildcards.rs, int), job_values(wildcards.lrs, float)
+    cost = planted_job_cost(wildcards.optimizer, rs, len(lrs), int(wildcards.epochs))
+    job = f"results/planted/runs/{PLANTED_JOB}".format(**dict(wildcards.items()))
+    if job in lr_test_jobs():
         cost += planted_sweeps_cost()
     return int(cost)
 

@@ -118,12 +118,12 @@ rule planted_plot_width:
 
 rule planted_plot_regimes:
     input:
-        unpack(regime_runs),
+        **regime_inputs(),
     output:
         report("figures/overparam_regimes.pdf", caption="../report/captions/overparam_regimes.rst", category="Planted teacher"),
     params:
         script=script("planted_plot.py"),
-        studies=lambda wildcards, input: study_args(input.items()),  # config order (regime_runs)
+        studies=lambda wildcards, input: study_args(input.items()),  # config order (regime_inputs)
         threshold=lookup(dpath="planted/threshold", within=config),
     log:
         "logs/figures/overparam_regimes.log",
@@ -137,18 +137,15 @@ rule planted_plot_regimes:
 # snakemake --cores 8 planted_runs
 rule planted_runs:
     input:
-        lambda wc: sorted({f for v in planted_studies().values() for f in v}),
-        lambda wc: weights_of(sorted({f for v in planted_studies().values() for f in v})),
+        **planted_study_inputs(),
+        weights=lambda wc: weights_of(sorted({f for v in planted_studies().values() for f in v})),
 
 
 rule planted_summary:
     input:
-        unpack(planted_studies),
+        **planted_study_inputs(),  # one item per study: each joins the DAG once its own eta is known
         selected=rules.planted_select_lr.output[0],
         weights=lambda wc: weights_of(sorted({f for v in planted_studies().values() for f in v})),
-        # the regimes' own lr tests once more, from a function that reads no selected eta: so they
-        # join the DAG at once and run beside (c)'s lr test, not one checkpoint after another
-        lr_tests=lambda wc: [f for v in regime_lr_tests().values() for f in v],
     output:
         runs="results/planted/runs.parquet",
         summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
@@ -156,7 +153,7 @@ rule planted_summary:
     params:
         script=script("planted_summary.py"),
         studies=lambda wildcards, input: study_args((k, v) for k, v in input.items()
-                                                    if k not in ("selected", "weights", "lr_tests")),
+                                                    if k not in ("selected", "weights")),
         threshold=lookup(dpath="planted/threshold", within=config),
     log:
         "logs/planted/summary.log",

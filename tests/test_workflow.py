@@ -99,14 +99,18 @@ def test_dry_run_of_default_config(run_snakemake, tmp_path):
 
 def test_every_planted_lr_test_is_planned_before_any_eta_is_selected(run_snakemake, tmp_path):
     """From clean, the first DAG already holds every lr test, (c)'s and each regime's own (the
-    per-width regime's at both widths), one job each, so they run side by side; only the
-    sweeps wait for the selected etas."""
+    per-width regime's at both widths), one job each, so they run side by side, and the sweeps of
+    the regimes at a fixed eta (eta, livni), which wait for no selection. Every lr test carries
+    the cost of the sweeps waiting for it as its priority, above any sweep's."""
     out = run_snakemake("-n", "--configfile", str(TINY), "--directory", str(tmp_path), "results/planted/summary.csv")
-    jobs = re.findall(r"wildcards: optimizer=(\w+), init=[^,]+, batch=\d+, lrs=([^,]+), epochs=(\d+), rs=(\S+)",
-                      out.stdout)
-    assert sorted(jobs) == sorted([("sgd", "0.01_0.1", "3", "8"), ("momentum", "0.01_0.1", "3", "8"),
-                                   ("adam", "0.001_0.01", "3", "8"), ("sgd", "0.03_0.1", "3", "4"),
-                                   ("sgd", "0.03_0.1", "3", "8")]), out.stdout
+    jobs = re.findall(r"wildcards: optimizer=(\w+), init=[^,]+, batch=\d+, lrs=([^,]+), epochs=(\d+), rs=(\S+)\s+"
+                      r"(?:resources: .*\s+)?priority: (\d+)", out.stdout)
+    lr_tests = [("sgd", "0.01_0.1", "3", "8"), ("momentum", "0.01_0.1", "3", "8"), ("adam", "0.001_0.01", "3", "8"),
+                ("sgd", "0.03_0.1", "3", "4"), ("sgd", "0.03_0.1", "3", "8")]
+    fixed_eta_sweeps = [("sgd", "0.001", "4", "4_8"), ("sgd", "0.01", "4", "4_8")]
+    assert sorted(j[:4] for j in jobs) == sorted(lr_tests + fixed_eta_sweeps), out.stdout
+    priority = {j[:4]: int(j[4]) for j in jobs}
+    assert min(priority[j] for j in lr_tests) > max(priority[j] for j in fixed_eta_sweeps), priority
 
 
 # The one finding the README explains: jobs run in the project's own environment, so rules
