@@ -79,8 +79,8 @@ def chunk_run(U, P, gram, Y, G, R, H, A, c):
     """The K steps of one chunk for one run: every step's small products and element-wise
     work, where NumPy needs a dozen calls a step and the calls, not the arithmetic, set the
     time. U (n, r) is updated in place; P (K*m, r) is the chunk's inputs times V at its start,
-    gram (K*m, K*m) its Gram matrix, Y (K, m, n) its labels; G (K*m, r) receives m * dObj/dH and R (K, m, n) the residuals of every step;
-    H and A (m, r) are work space. The loops run along the width, the contiguous axis, so
+    gram (K*m, K*m) its Gram matrix, Y (K, m, n) its labels; G (K*m, r) receives m * dObj/dH
+    and R (K, m, n) the residuals of every step; H and A (m, r) are work space. The loops run along the width, the contiguous axis, so
     that they vectorize without reordering any sum."""
     K, m, n = Y.shape
     r = U.shape[1]
