@@ -384,8 +384,9 @@ def gan_runs(name, first_seed=False):
 
 def planted_job_cost(optimizer, rs, n_lrs, epochs):
     """One planted job, all seeds: each seed-epoch draws once (about 15 ms), then each run
-    takes about 0.01 + 2.2e-4 r seconds with plain SGD, three times that with momentum or Adam."""
-    per_run = sum(0.01 + 2.2e-4 * r for r in rs) * n_lrs * (1 if optimizer == "sgd" else 3)
+    takes about 0.01 + 2.2e-4 r seconds with plain SGD, twice that with momentum or Adam (one
+    compiled step at a time: 1.35 to 1.75 times plain SGD in bench/planted.py)."""
+    per_run = sum(0.01 + 2.2e-4 * r for r in rs) * n_lrs * (1 if optimizer == "sgd" else 2)
     return 6 + len(PLANTED["seeds"]) * epochs * (0.015 + per_run)
 
 
