@@ -80,8 +80,8 @@ def chunk_run(U, P, gram, Y, G, R, H, A, c):
     work, where NumPy needs a dozen calls a step and the calls, not the arithmetic, set the
     time. U (n, r) is updated in place; P (K*m, r) is the chunk's inputs times V at its start,
     gram (K*m, K*m) its Gram matrix, Y (K, m, n) its labels; G (K*m, r) receives m * dObj/dH
-    and R (K, m, n) the residuals of every step; H and A (m, r) are work space. The loops run along the width, the contiguous axis, so
-    that they vectorize without reordering any sum."""
+    and R (K, m, n) the residuals of every step; H and A (m, r) are work space. The loops run
+    along the width, the contiguous axis, so that they vectorize without reordering any sum."""
     K, m, n = Y.shape
     r = U.shape[1]
     negc = -c
@@ -242,7 +242,7 @@ def _momentum_update(p, b, g, lr, beta, first):
 def momentum_run(U, V, X, Y, R, bU, bV, lr, beta, first, mf):
     """An epoch of heavy-ball SGD for one run, compiled: X (steps, m, D), Y and R (steps, m, n);
     U, V and the buffers bU, bV updated in place; `first`: the buffers start at this epoch."""
-    m, n, r = X.shape[1], U.shape[0], U.shape[1]
+    m, r = X.shape[1], U.shape[1]
     H, A, G = np.empty((m, r), U.dtype), np.empty((m, r), U.dtype), np.empty((m, r), U.dtype)
     dU, dV = np.empty_like(U), np.empty_like(V)
     for s in range(X.shape[0]):
