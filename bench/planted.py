@@ -13,7 +13,10 @@ gradients) at that rate. It also times the two costs every run pays besides the 
 arithmetic: drawing the epoch's fresh samples (the Gaussian inputs alone, then with the
 teacher's labels) and the exact population objective logged each epoch. The floor, the
 Gaussian inputs plus the objective plus the FLOP bound, caps the speed-up any trainer of
-this design can reach over the baseline on this machine.
+this design can reach over the baseline on this machine. Every time is the fastest of a few
+calls (--repeats for the trainers, `best_seconds` for the parts), so that on a shared machine the
+trainer and its floor are taken with the same statistic; the mean of the trainer's calls is
+printed too.
 
 It times momentum and Adam (one step at a time, `rule_epoch`) at the same width, beside plain SGD.
 It then times a whole width sweep as one workflow job trains it (--widths, default
@@ -126,16 +129,14 @@ def epoch_flops(D, n, r0, r, samples, labels=True):
     return samples * (labels * (2 * D * r0 + 2 * r0 * n) + 4 * D * r + 6 * r * n)
 
 
-def sweep(teacher, widths, lr, batch_size, samples, epochs, seeds, gflops, normals):
+def sweep(teacher, widths, lr, batch_size, samples, epochs, seeds, gflops, normals, repeats):
     """A width sweep as one job trains it, on one thread: seconds per seed-epoch (all widths)
     and its floor: the inputs once, every width's exact objective, the FLOP bound of the labels
     once and of every width's SGD."""
     kw = dict(points=[(r, lr) for r in widths], batch_size=batch_size, init_scale=0.1,
               samples_per_epoch=samples)
-    train_points(teacher, epochs=1, **kw)  # warm-up
-    t0 = time.perf_counter()
-    train_points(teacher, epochs=epochs, seeds=range(seeds), **kw)
-    trainer = (time.perf_counter() - t0) / (epochs * seeds)
+    trainer = best_seconds(lambda: train_points(teacher, epochs=epochs, seeds=range(seeds), **kw),
+                           repeats) / (epochs * seeds)
     D, n, r0 = teacher.D, teacher.n, teacher.r0
     flops = epoch_flops(D, n, r0, 0, samples) + sum(epoch_flops(D, n, r0, r, samples, labels=False) for r in widths)
     objective = 0.0
@@ -156,7 +157,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                                 parents=[pre])
     p.add_argument("--width", type=int, default=c["lr_test"]["width"])
-    p.add_argument("--epochs", type=int, default=1, help="epochs timed for each method")
+    p.add_argument("--epochs", type=int, default=1, help="epochs timed in each call")
+    p.add_argument("--repeats", type=int, default=3, help="calls timed per method; the fastest counts")
     p.add_argument("--seeds", type=int, default=len(c["seeds"]), help="runs trained in one call, as one workflow job does")
     p.add_argument("--batch-size", type=int, default=c["lr_test"]["batch_size"])
     p.add_argument("--lr", type=float, default=0.01)
@@ -174,18 +176,23 @@ def main(argv=None):
               samples_per_epoch=a.samples_per_epoch)
 
     def per_run_epoch(seeds, optimizer="sgd"):
-        t0 = time.perf_counter()
-        runs = train(teacher, epochs=a.epochs, seeds=range(seeds), optimizer=optimizer, **kw)
-        rows = runs[0][0]
-        # wall time includes the exact objective of every epoch; `seconds` leaves it out
-        return (time.perf_counter() - t0) / (a.epochs * seeds), sum(r["seconds"] for r in rows[1:]) / a.epochs
+        """Seconds per run and epoch: the fastest of `repeats` calls (after a warm-up call that
+        also compiles), the statistic `best_seconds` takes of the floor's parts, so that on a
+        shared machine both sides of the ratio are measured alike; and the mean of those calls."""
+        train(teacher, epochs=1, seeds=range(seeds), optimizer=optimizer, **kw)  # warm-up
+        calls, sgd = [], []
+        for _ in range(a.repeats):
+            t0 = time.perf_counter()
+            runs = train(teacher, epochs=a.epochs, seeds=range(seeds), optimizer=optimizer, **kw)
+            calls.append((time.perf_counter() - t0) / (a.epochs * seeds))
+            # wall time includes the exact objective of every epoch; `seconds` leaves it out
+            sgd.append(sum(r["seconds"] for r in runs[0][0][1:]) / a.epochs)
+        return min(calls), min(sgd), sum(calls) / len(calls)
 
-    train(teacher, epochs=1, **kw)  # warm-up: allocator, BLAS kernels
-    trainer, sgd_only = per_run_epoch(a.seeds)
-    trainer_1, _ = per_run_epoch(1)
+    trainer, sgd_only, trainer_mean = per_run_epoch(a.seeds)
+    trainer_1 = per_run_epoch(1)[0]
     rules = {}  # momentum and Adam, one step at a time: their cost beside plain SGD's
     for name in RULES:
-        train(teacher, epochs=1, optimizer=name, **kw)  # warm-up (and compilation)
         rules[f"{name}_s_per_epoch"] = per_run_epoch(a.seeds, optimizer=name)[0]
         rules[f"{name}_over_sgd"] = rules[f"{name}_s_per_epoch"] / trainer
 
@@ -202,13 +209,13 @@ def main(argv=None):
                                                                  a.samples_per_epoch, 1)
     floor = parts["normals_s_per_epoch"] + parts["objective_s_per_epoch"] + bound
     out = dict(width=a.width, batch_size=a.batch_size, epochs=a.epochs, seeds=a.seeds,
-               trainer_s_per_epoch=trainer, trainer_sgd_s_per_epoch=sgd_only,
+               trainer_s_per_epoch=trainer, trainer_mean_s_per_epoch=trainer_mean, trainer_sgd_s_per_epoch=sgd_only,
                trainer_one_seed_s_per_epoch=trainer_1, speedup_one_seed=baseline / trainer_1,
                baseline_s_per_epoch=baseline, flop_bound_s_per_epoch=bound,
                speedup_vs_baseline=baseline / trainer, trainer_over_bound=trainer / bound,
                sgd_over_bound=sgd_only / bound, matmul_gflops=gflops, epoch_gflop=flops / 1e9,
                **parts, floor_s_per_epoch=floor, speedup_ceiling=baseline / floor,
-               trainer_over_floor=trainer / floor, **rules, torch=torch.__version__)
+               trainer_over_floor=trainer / floor, trainer_mean_over_floor=trainer_mean / floor, **rules, torch=torch.__version__)
     print(f"r={a.width}: trainer {trainer * 1e3:.1f} ms per run-epoch with {a.seeds} seeds in one call "
           f"({sgd_only * 1e3:.1f} ms without the exact objective; {trainer_1 * 1e3:.1f} ms alone), baseline {baseline * 1e3:.0f} ms/epoch, FLOP bound {bound * 1e3:.1f} ms/epoch "
           f"at {gflops:.1f} GFLOP/s")
@@ -218,12 +225,12 @@ def main(argv=None):
           f"{parts['chunk_products_s_per_epoch'] * 1e3:.1f} ms; floor (inputs + objective + FLOP bound) "
           f"{floor * 1e3:.1f} ms, so no trainer beats the baseline by more than {baseline / floor:.1f}x here")
     print(f"speed-up over the baseline {baseline / trainer:.1f}x; trainer / bound {trainer / bound:.2f}; "
-          f"trainer / floor {trainer / floor:.2f}")
+          f"trainer / floor {trainer / floor:.2f} (the mean of the {a.repeats} calls: {trainer_mean / floor:.2f})")
     print("momentum and Adam, one step at a time: " + ", ".join(
         f"{name} {rules[f'{name}_s_per_epoch'] * 1e3:.1f} ms per run-epoch ({rules[f'{name}_over_sgd']:.2f} x plain SGD)"
         for name in RULES))
     sw = sweep(teacher, a.widths, a.lr, a.batch_size, a.samples_per_epoch, a.epochs, a.seeds, gflops,
-               parts["normals_s_per_epoch"])
+               parts["normals_s_per_epoch"], a.repeats)
     out.update(sw)
     print(f"width sweep r = {', '.join(map(str, a.widths))} as one job: {sw['sweep_trainer_s_per_seed_epoch'] * 1e3:.0f} ms "
           f"per seed-epoch; floor (inputs once + objectives {sw['sweep_objective_s_per_seed_epoch'] * 1e3:.1f} ms + "

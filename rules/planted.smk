@@ -37,8 +37,8 @@ rule planted_train:
         halve=lookup(dpath="planted/halve_every", within=config),
         seeds=lookup(dpath="planted/seeds", within=config),
         device=lookup(dpath="planted/device", within=config),
-        lrs=lambda wc: " ".join(wc.lrs.split("_")),
-        widths=lambda wc: " ".join(wc.rs.split("_")),
+        lrs=lambda wc: job_values(wc.lrs, str),  # a list: the shell command gets it space-separated
+        widths=lambda wc: job_values(wc.rs, str),
     log:
         f"logs/planted/runs/{PLANTED_JOB}.log",
     benchmark:

@@ -7,7 +7,7 @@ import torch
 
 from overparam.planted import Stream, init_student, make_teacher, population_objective
 from overparam.planted_trainer import (RULES, TORCH_OPTIMIZERS, gradients, rule_epoch, sgd_epoch, sgd_epoch_torch,
-                                       stack_epoch, torch_epoch, train, train_points)
+                                       torch_epoch, train, train_points)
 
 T = make_teacher(D=15, n=3, r0=5, seed=0)
 SMALL = dict(width=10, batch_size=10, samples_per_epoch=100, init_scale=0.5)
@@ -20,8 +20,10 @@ def train1(teacher, seed=0, **kw):
 
 def chunked(U, V, X, Y, lr, K, kernel=sgd_epoch):
     """sgd_epoch (or sgd_epoch_torch) on one run: returns residuals (steps, m, n); U, V updated in place."""
+    steps, m, D = X.shape
     U3, V3 = U[None], V[None]
-    Xb, Yb = stack_epoch([(X, Y)], K)
+    # sgd_epoch's layouts: X (runs, chunks, K*m, D), Y (runs, chunks, K, m, n)
+    Xb, Yb = np.asarray(X).reshape(1, steps // K, K * m, D), np.asarray(Y).reshape(1, steps // K, K, m, -1)
     if kernel is sgd_epoch_torch:
         U3, V3, Xb, Yb = (torch.from_numpy(a) for a in (U3, V3, Xb, Yb))
     R = np.asarray(kernel(U3, V3, Xb, Yb, lr, K))

@@ -337,14 +337,6 @@ def torch_epoch(U, V, X, Y, opt) -> torch.Tensor:
     return R
 
 
-def stack_epoch(draws, K):
-    """Per-run (X, Y) draws of shape (steps, m, D), (steps, m, n) -> sgd_epoch's layouts."""
-    steps, m, D = draws[0][0].shape
-    X = np.stack([np.asarray(x).reshape(steps // K, K * m, D) for x, _ in draws])
-    Y = np.stack([np.asarray(y).reshape(steps // K, K, m, -1) for _, y in draws])
-    return X, Y
-
-
 def train(teacher: Teacher, *, width: int, lr: float, **kw):
     """`train_points` at the one point (width, lr): {seed: (rows, status, (U, V))}."""
     runs = train_points(teacher, points=[(width, lr)], **kw)
