@@ -12,48 +12,43 @@ float32 GEMM rate). The last line printed is JSON.
 import argparse
 import glob
 import json
-import time
 
 import numpy as np
 import pandas as pd
 import torch
 import yaml
 
-from overparam.sumrelu import init_students, minibatch_grad
+from overparam.sumrelu import identity_teacher, init_students, minibatch_grad
 from overparam.threads import set_threads
+from timing import best_seconds
 
 
-def iteration_seconds(d, m, seeds, batch_size, lr, repeats=200):
+def iteration_seconds(d, m, seeds, batch_size, lr, iterations=200, repeats=3):
     """One SGD iteration as overparam.sumrelu.sgd runs it, fresh inputs and labels included
-    (each seed's block drawn from its own generator, then the stacked steps)."""
-    W = init_students(d, m, range(seeds)).float().numpy()
+    (each seed's block drawn from its own generator, then the stacked steps): the fastest of
+    `repeats` blocks of `iterations`, per iteration."""
+    W0 = init_students(d, m, range(seeds)).float().numpy()
     gens = [torch.Generator().manual_seed(s) for s in range(seeds)]
-    x0 = torch.randn(seeds, batch_size, d).numpy()
-    minibatch_grad(W, x0, np.maximum(x0, 0).sum(-1))  # warm-up
-    t0 = time.perf_counter()
-    X = torch.stack([torch.randn(repeats, batch_size, d, generator=g) for g in gens], 1).numpy()
-    Y = np.maximum(X, 0).sum(-1)
-    for x, y in zip(X, Y):
-        _, G = minibatch_grad(W, x, y)
-        G *= lr
-        W -= G
-    return (time.perf_counter() - t0) / repeats
+
+    def block():
+        W = W0.copy()
+        X = torch.stack([torch.randn(iterations, batch_size, d, generator=g) for g in gens], 1).numpy()
+        Y = identity_teacher(X)
+        for x, y in zip(X, Y):
+            _, G = minibatch_grad(W, x, y)
+            G *= lr
+            W -= G
+
+    return best_seconds(block, repeats) / iterations
 
 
 def rates():
-    """Single-thread float32 GEMM rate (FLOP/s) and torch.randn's time per float32 normal."""
+    """Single-thread float32 GEMM rate (FLOP/s) and torch.randn's time per float32 normal, each
+    the fastest of five calls."""
     a = torch.randn(1024, 1024)
-    a @ a
-    t0 = time.perf_counter()
-    for _ in range(5):
-        a @ a
-    gemm = 5 * 2 * 1024**3 / (time.perf_counter() - t0)
+    gemm = 2 * 1024**3 / best_seconds(lambda: a @ a)
     g = torch.Generator().manual_seed(0)
-    torch.randn(1_000_000, generator=g)
-    t0 = time.perf_counter()
-    for _ in range(5):
-        torch.randn(1_000_000, generator=g)
-    return gemm, (time.perf_counter() - t0) / 5e6
+    return gemm, best_seconds(lambda: torch.randn(1_000_000, generator=g)) / 1e6
 
 
 def main(argv=None):

@@ -1,6 +1,7 @@
 import importlib.util
 import math
 
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,11 +21,19 @@ def load_script(name):
     return mod
 
 
+@numba.njit(error_model="numpy")  # as the step compiles it: both branches taken, one selected
+def acos_array(x):
+    out = np.empty_like(x)
+    for i in range(x.size):
+        out[i] = acos(x[i])
+    return out
+
+
 def test_inlined_arccos_is_within_one_ulp_of_libm():
     rng = np.random.default_rng(0)
     x = np.concatenate([rng.uniform(-1, 1, 20000), 1 - rng.exponential(1e-9, 2000), -1 + rng.exponential(1e-9, 2000),
                         [1.0, -1.0, 0.5, -0.5, 0.0, 0.4999999999, -0.5000000001, 2.0, -2.0]])
-    ours = np.array([acos.py_func(v) for v in x])
+    ours = acos_array(x)
     exact = np.arccos(np.clip(x, -1, 1))
     assert (np.abs(ours - exact) <= np.spacing(np.abs(exact).clip(1e-300))).all()
 

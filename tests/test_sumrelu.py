@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from overparam.sumrelu import (describe, init_students, minibatch_grad, population_grad, population_loss,
+from overparam.sumrelu import (describe, identity_teacher, init_students, minibatch_grad, population_grad, population_loss,
                                sgd, student, teacher)
 from overparam.sumrelu_summary import wilson
 
@@ -34,6 +34,14 @@ def test_minibatch_gradient_matches_autograd():
     ref.sum().backward()
     np.testing.assert_allclose(loss, ref.detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(G, Wr.grad.numpy(), atol=1e-12)
+
+
+def test_the_compiled_identity_teacher_matches_the_teacher():
+    X = torch.randn(3, 4, 40, 5, dtype=torch.float64)
+    np.testing.assert_allclose(identity_teacher(X.numpy()), teacher(X, V).numpy(), rtol=1e-14)
+    y32 = identity_teacher(X.float().numpy())
+    assert y32.dtype == np.float32 and y32.shape == (3, 4, 40)
+    np.testing.assert_allclose(y32, teacher(X.float(), V).numpy(), rtol=1e-6)
 
 
 def test_global_minimum_has_zero_loss_and_gradient():
