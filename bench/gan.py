@@ -7,8 +7,10 @@ The floor of a step is what no implementation can skip: its matrix products (gan
 checked against torch's flop counter by the tests) at this machine's single-thread float32 GEMM
 rate measured in this run (1024^3 products), plus the memory traffic of the two Adam updates
 (gan.adam_bytes) at the measured single-thread copy rate, plus the dropout masks of the four
-discriminator passes at the measured rate of torch's Bernoulli draws. The FLOP bound is the
-first part alone. The last line printed is JSON.
+discriminator passes at the faster measured rate of torch's two ways to draw them (a Bernoulli
+draw, or a uniform draw then a comparison, which gan.Dropout makes). The FLOP bound is the first
+part alone. The reference loop runs with the reference's dropout (nn.Dropout). The last line
+printed is JSON.
 
     python bench/gan.py --threads 1 --steps 20
 """
@@ -27,14 +29,15 @@ from overparam.threads import set_threads
 
 def machine_rates(device, repeats=10):
     """On `device` (one thread on the CPU): float32 GEMM FLOP/s, copy bytes/s (read + write of
-    64 MB arrays) and seconds per Bernoulli draw."""
+    64 MB arrays) and seconds per dropout-mask draw (the faster of Bernoulli and uniform)."""
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     A, B, C = (torch.randn(1024, 1024, device=device) for _ in range(3))
     gemm = 2 * 1024**3 / best_seconds(lambda: (torch.mm(A, B, out=C), sync()), repeats)
     x, y = torch.randn(16 * 2**20, device=device), torch.empty(16 * 2**20, device=device)
     copy = 2 * 4 * x.numel() / best_seconds(lambda: (y.copy_(x), sync()), repeats)
     m = torch.empty(1 << 20, device=device)
-    draw = best_seconds(lambda: (m.bernoulli_(0.7), sync()), repeats) / m.numel()
+    draw = min(best_seconds(lambda: (m.bernoulli_(0.7), sync()), repeats),
+               best_seconds(lambda: (m.uniform_(), sync()), repeats)) / m.numel()
     return gemm, copy, draw
 
 
@@ -79,13 +82,16 @@ def main(argv=None):
     cfg = yaml.safe_load(open(a.config))["gan"]
     gemm, copy, draw = machine_rates(device)
     print(f"device {device}, {a.threads} thread(s): GEMM {gemm / 1e9:.1f} GFLOP/s, copy {copy / 1e9:.1f} GB/s, "
-          f"Bernoulli draw {draw * 1e9:.2f} ns")
+          f"dropout-mask draw {draw * 1e9:.2f} ns")
     out = []
     for B in a.batches:
         n = max(2, a.steps * 100 // B)
         ours = gan.init_state(0, 2e-4, 2e-4, device)
         ours["G"].train(), ours["D"].train()
         ref = gan.init_state(0, 2e-4, 2e-4, device)
+        for i, layer in enumerate(ref["D"]):  # the reference's dropout, torch's Bernoulli draw
+            if isinstance(layer, gan.Dropout):
+                ref["D"][i] = torch.nn.Dropout(layer.p)
         ours_s = timed(lambda x, o, z: gan.step(ours, x, o, z), B, n, device)
         ref_s = timed(reference_loop(ref), B, n, device)
         flops = gan.step_flops(B)
@@ -104,7 +110,7 @@ def main(argv=None):
               f"{floor * 1e3:.1f} ms, ratio {ours_s / floor:.2f}; {ours_s * epoch:.1f} s/epoch; "
               + ", ".join(f"{k} {v:.0f} min" for k, v in regimes.items()))
     print(json.dumps(dict(device=str(device), threads=a.threads, gemm_gflops=gemm / 1e9, copy_gbps=copy / 1e9,
-                          bernoulli_ns=draw * 1e9, torch=torch.__version__, batches=out)))
+                          mask_draw_ns=draw * 1e9, torch=torch.__version__, batches=out)))
 
 
 if __name__ == "__main__":

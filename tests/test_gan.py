@@ -113,7 +113,7 @@ def test_reference_networks_shapes_and_ranges():
     linear = lambda net: [(m.in_features, m.out_features) for m in net if isinstance(m, torch.nn.Linear)]
     assert linear(G) == [(100, 256), (256, 512), (512, 1024), (1024, 784)]
     assert linear(D) == [(784, 1024), (1024, 512), (512, 256), (256, 1)]
-    assert sum(isinstance(m, torch.nn.Dropout) and m.p == 0.3 for m in D) == 3
+    assert sum(isinstance(m, gan.Dropout) and m.p == 0.3 for m in D) == 3
     x = G(torch.randn(7, 100) * 10)
     assert x.shape == (7, 784) and x.min() >= -1 and x.max() <= 1
     assert D(x).shape == (7, 1)
@@ -121,6 +121,22 @@ def test_reference_networks_shapes_and_ranges():
     assert images.shape == (5, 28, 28) and images.dtype == np.uint8
     unit = mnist.to_unit(np.array([[[0, 255]]], dtype=np.uint8))
     assert unit.tolist() == [[-1.0, 1.0]]
+
+
+def test_dropout_keeps_each_unit_with_probability_0_7_scaled_as_nn_dropout():
+    drop = gan.Dropout(0.3)
+    x = torch.ones(2000, 1000)
+    y = drop(x)
+    kept = y != 0
+    assert torch.equal(y[kept], torch.full_like(y[kept], 1 / 0.7))
+    assert abs(kept.float().mean().item() - 0.7) < 5 * (0.7 * 0.3 / x.numel()) ** 0.5  # 5 standard errors
+    assert kept.float().mean(0).std() < 0.02 and kept.float().mean(1).std() < 0.02  # no rows or columns favoured
+    h = torch.randn(30, 40, requires_grad=True)
+    out = drop(h)
+    out.sum().backward()
+    assert torch.equal(h.grad, (out != 0) / 0.7)  # the gradient passes the same mask, scaled
+    drop.eval()
+    assert drop(h) is h
 
 
 def digits(n=300):

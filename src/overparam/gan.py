@@ -39,11 +39,28 @@ def make_generator(latent: int = LATENT) -> nn.Sequential:
     )
 
 
+class Dropout(nn.Module):
+    """nn.Dropout(p): each unit kept with probability 1 - p and scaled by 1 / (1 - p), its mask
+    drawn as uniform numbers below 1 - p. torch's CPU Bernoulli draw (what nn.Dropout uses) costs
+    about 11 ns a unit here, three times a uniform draw, and the masks of a step outnumber its
+    weights 5 to 1 at batch 1000: a tenth of the step went to them."""
+
+    def __init__(self, p: float):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return x
+        keep = torch.empty_like(x).uniform_() < 1 - self.p
+        return x * (keep * (1 / (1 - self.p)))  # one product forward, one backward
+
+
 def make_discriminator() -> nn.Sequential:
     return nn.Sequential(
-        nn.Linear(784, 1024), nn.LeakyReLU(0.2), nn.Dropout(0.3),
-        nn.Linear(1024, 512), nn.LeakyReLU(0.2), nn.Dropout(0.3),
-        nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Dropout(0.3),
+        nn.Linear(784, 1024), nn.LeakyReLU(0.2), Dropout(0.3),
+        nn.Linear(1024, 512), nn.LeakyReLU(0.2), Dropout(0.3),
+        nn.Linear(512, 256), nn.LeakyReLU(0.2), Dropout(0.3),
         nn.Linear(256, 1), nn.Sigmoid(),  # D(x), as the reference's: BCELoss takes probabilities
     )
 
