@@ -160,11 +160,9 @@ def grad_and_objective(W, V, vv, G, work):
         s[j] += _dot(nw[:j + 1], S[m:e + 1])
         for l in range(j):
             s[l] += nw[j] * S[m + l]
-        P[j, :j + 1] = A[m:e + 1]
+        for l in range(j + 1):  # P = pi - t, mirrored
+            P[j, l] = P[l, j] = A[m + l]
         m = e + 1
-    for j in range(n):
-        for l in range(j):
-            P[l, j] = P[j, l]
     q = m  # the pairs (j, i) with the teacher rows start here
     vw = 0.0
     for j in range(n):
