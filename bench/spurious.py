@@ -14,39 +14,29 @@ line printed is JSON.
 """
 import argparse
 import json
-import time
 
 import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
+from timing import best_seconds
 
 from overparam.spurious import angle_terms, descend
 from overparam.sumrelu import init_students, population_grad
 from overparam.threads import set_threads
 
 
-def best_of(fn, repeats=5):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def rates():
     """Single-thread float64 GEMM rate (FLOP/s) and the fastest measured cost of one pair's
     angle terms (s per pair): library arccos plus square root, or the step's own loop."""
     a = np.random.default_rng(0).standard_normal((512, 512))
-    gemm = 2 * 512**3 / best_of(lambda: a @ a)
+    gemm = 2 * 512**3 / best_seconds(lambda: a @ a)
     x = np.random.default_rng(1).uniform(-1, 1, 1_000_000)
     tx = torch.from_numpy(x)
     sines = 1.0 - x * x  # sin t = sqrt(1 - c^2)
-    library = (min(best_of(lambda: np.arccos(x)), best_of(lambda: torch.arccos(tx)))
-               + best_of(lambda: np.sqrt(sines))) / x.size
+    library = (min(best_seconds(lambda: np.arccos(x)), best_seconds(lambda: torch.arccos(tx)))
+               + best_seconds(lambda: np.sqrt(sines))) / x.size
     A, K, S = np.empty_like(x), np.empty_like(x), np.empty_like(x)
-    angle_terms(x, A, K, S)  # compile or load
-    own = best_of(lambda: angle_terms(x, A, K, S)) / x.size
+    own = best_seconds(lambda: angle_terms(x, A, K, S)) / x.size
     return gemm, library, own
 
 
@@ -74,14 +64,13 @@ def main(argv=None):
             for n in (k, k + 1):
                 V = np.eye(k)
                 W0 = init_students(k, n, [0]).numpy()[0]
-                descend(W0, V, 0.1, 0.0, 0.0, 1e4, 10)  # compile or load
                 # tol 0 and no early decision: exactly --steps steps
-                sec = best_of(lambda: descend(W0, V, 0.1, 0.0, 0.0, 1e4, a.steps), 3) / a.steps
+                sec = best_seconds(lambda: descend(W0, V, 0.1, 0.0, 0.0, 1e4, a.steps), 3) / a.steps
                 pairs, flops = step_work(n, k)
                 floor = pairs * pair_s + flops / gemm
                 Ws = init_students(k, n, range(a.stacked_runs))
                 Vt = torch.eye(k, dtype=torch.float64)
-                ref = best_of(lambda: [population_grad(Ws, Vt) for _ in range(20)], 3) / 20 / a.stacked_runs
+                ref = best_seconds(lambda: [population_grad(Ws, Vt) for _ in range(20)], 3) / 20 / a.stacked_runs
                 out.append(dict(k=k, n=n, us_per_run_step=sec * 1e6, floor_us=floor * 1e6, ratio=sec / floor,
                                 pairs_per_step=pairs, flops_per_step=flops,
                                 torch_stacked_us_per_run_step=ref * 1e6))
