@@ -158,7 +158,8 @@ def main(argv=None):
                                 parents=[pre])
     p.add_argument("--width", type=int, default=c["lr_test"]["width"])
     p.add_argument("--epochs", type=int, default=3,
-                   help="epochs timed in each call (more than one, so that a call's set-up, paid once per run, weighs as little as in a real run)")
+                   help="epochs timed in each call (more than one: a call's one-time set-up, which a 200-epoch run pays once, "
+                        "is spread over them)")
     p.add_argument("--repeats", type=int, default=3, help="calls timed per method; the fastest counts")
     p.add_argument("--seeds", type=int, default=len(c["seeds"]), help="runs trained in one call, as one workflow job does")
     p.add_argument("--batch-size", type=int, default=c["lr_test"]["batch_size"])
