@@ -132,8 +132,8 @@ def grad_and_objective(W, V, vv, G, work):
     G_j = sum_l [|w_l| sin t_lj u_j + (pi - t_lj) w_l] - sum_i [|v_i| sin t_ij u_j + (pi - t_ij) v_i]
     (findMinimum.m's gWW - gWV), computed as P W - Q V + s u. The cosines of the step (one per
     pair of units, one per unit and teacher row) are packed into one array and their arccosines
-    taken in one SIMD loop (angle_terms), most of the step's work; every sum is a dot product
-    over a contiguous run of that array, which the compiler also spreads over SIMD lanes."""
+    taken in one SIMD loop (angle_terms), most of the step's work; the sums over pairs then read
+    that array in order, one row of pairs per pass."""
     identity, nv, nw, U, P, QV, s, C, A, K, S = work
     n, d = W.shape
     p = V.shape[0]
@@ -154,15 +154,21 @@ def grad_and_objective(W, V, vv, G, work):
     ww = 0.0
     s[:] = 0.0  # the coefficient of u_j
     m = 0
-    for j in range(n):
-        e = m + j  # the pair (j, j)
-        ww += nw[j] * (2.0 * _dot(nw[:j], K[m:e]) + nw[j] * K[e])
-        s[j] += _dot(nw[:j + 1], S[m:e + 1])
-        for l in range(j):
-            s[l] += nw[j] * S[m + l]
-        for l in range(j + 1):  # P = pi - t, mirrored
-            P[j, l] = P[l, j] = A[m + l]
-        m = e + 1
+    for j in range(n):  # one pass over row j of the pairs: rows of 6 to 21 are too short for
+        a = nw[j]         # SIMD loops to pay, and one pass reads each term once (measured faster)
+        tk = 0.0
+        ts = 0.0
+        for l in range(j):  # the pairs (j, l < j)
+            x = S[m + l]
+            tk += nw[l] * K[m + l]
+            ts += nw[l] * x
+            s[l] += a * x
+            P[j, l] = P[l, j] = A[m + l]  # P = pi - t, mirrored
+        m += j  # the pair (j, j)
+        ww += a * (2.0 * tk + a * K[m])
+        s[j] += ts + a * S[m]
+        P[j, j] = A[m]
+        m += 1
     q = m  # the pairs (j, i) with the teacher rows start here
     vw = 0.0
     for j in range(n):
@@ -175,10 +181,14 @@ def grad_and_objective(W, V, vv, G, work):
     else:
         np.dot(A[q:].reshape(n, p), V, QV)
     gmax = 0.0
-    for j in range(n):
+    for j in range(n):  # G += s u - Q V, and each row's squared norm in the same pass
+        sj = s[j]
+        g2 = 0.0
         for c in range(d):
-            G[j, c] += s[j] * U[j, c] - QV[j, c]
-        gmax = max(gmax, _dot(G[j], G[j]))
+            x = G[j, c] + (sj * U[j, c] - QV[j, c])
+            G[j, c] = x
+            g2 += x * x
+        gmax = max(gmax, g2)
     return (ww / 2.0 - vw + vv / 2.0) / (2.0 * math.pi), math.sqrt(gmax)
 
 
