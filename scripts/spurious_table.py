@@ -86,7 +86,8 @@ def table(cells: pd.DataFrame, anchor: pd.DataFrame, threshold: float, theirs_by
                max_steps_at_tolerance=("steps_at_tolerance", "max"), max_spurious_grad_norm=("spurious_grad_norm", "max"),
                max_rise=("max_rise", "max"), lr=("lr", "first"), tol=("tol", "first"), cap=("cap", "first"),
                decide_below=("decide_below", "first"), restart_above=("restart_above", "first"),
-               cell_seconds=("cell_seconds", "first"), run_steps_total=("run_steps_total", "first"),
+               cell_seconds=("cell_seconds", "first"), cell_cpu_seconds=("cell_cpu_seconds", "first"),
+               run_steps_total=("run_steps_total", "first"),
                threads=("prov_threads", "first")).reset_index()
     t["stuck_threshold"] = threshold
     t["fraction"] = t["stuck"] / t["runs"]
@@ -218,6 +219,8 @@ def main(argv=None):
     p.add_argument("--evidence-out", required=True)
     a = p.parse_args(argv)
     cells = label(read_runs(a.cells), a.stuck_threshold)
+    if "cell_cpu_seconds" not in cells:  # cells written before their CPU time was logged: NaN, said in the report
+        cells["cell_cpu_seconds"] = np.nan
     theirs = pd.read_csv(a.anchor_families, comment="#")
     fam = families(cells, theirs)
     t = table(cells, pd.read_csv(a.anchor, comment="#"), a.stuck_threshold, theirs, fam)

@@ -136,7 +136,7 @@ def spurious_inputs():
         at_tolerance=[1, 0, 3, 0], at_cap=0, stuck_at_cap=0, restarted=0, median_steps=[900, 1000, 1200, 1100],
         max_steps=[3000, 2000, 9000, 2500], max_steps_at_tolerance=[3000, np.nan, 9000, np.nan],
         max_spurious_grad_norm=[5e-10, np.nan, 8e-10, np.nan], max_rise=[1e-14, 2e-14, 1e-14, 3e-14],
-        lr=0.1, tol=1e-9, cap=10_000_000, decide_below=1e-3, restart_above=1e4, cell_seconds=2.0,
+        lr=0.1, tol=1e-9, cap=10_000_000, decide_below=1e-3, restart_above=1e4, cell_seconds=2.0, cell_cpu_seconds=3.5,
         run_steps_total=[8000, 8000, 20000, 9000], threads=2, stuck_threshold=1e-3,
         fraction=[0.125, 0.0, 0.375, 0.0], ci_low=[0.02, 0.0, 0.14, 0.0], ci_high=[0.47, 0.32, 0.69, 0.32],
         their_runs=[1000.0, np.nan, 1000.0, 1000.0], their_fraction=[0.1, np.nan, 0.4, 0.01],

@@ -116,7 +116,7 @@ def cells_frame(k, n, objectives, stops, seeds=None):
     return pd.DataFrame({"k": k, "n": n, "seed": range(m) if seeds is None else seeds, "objective": objectives,
                          "stop": stops, "steps": 10, "grad_norm": 1e-10, "restarts": 0, "max_rise": 0.0,
                          "lr": 0.1, "tol": 1e-9, "cap": 100, "decide_below": 1e-3, "restart_above": 1e4,
-                         "cell_seconds": 1.0, "run_steps_total": 10 * m, "prov_threads": 1})
+                         "cell_seconds": 1.0, "cell_cpu_seconds": 1.8, "run_steps_total": 10 * m, "prov_threads": 1})
 
 
 def test_table_puts_theirs_beside_ours_with_a_two_sample_test():
@@ -133,6 +133,17 @@ def test_table_puts_theirs_beside_ours_with_a_two_sample_test():
     assert t.loc[(8, 8), "decided_below"] == 3 and 0 < t.loc[(8, 8), "fisher_p"] <= 1
     assert pd.isna(t.loc[(9, 10), "their_fraction"]) and t.loc[(9, 10), "at_cap"] == 1
     assert t.loc[(9, 10), "stuck_at_cap"] == 1
+    assert t.loc[(8, 8), "cell_cpu_seconds"] == 1.8
+
+
+def test_the_report_gives_the_cells_cpu_time_not_wall_time_times_threads():
+    from overparam.numbers.spurious import cost
+    t = pd.DataFrame(dict(cell_seconds=[100.0, 60.0], cell_cpu_seconds=[120.0, 60.0], threads=2,
+                          run_steps_total=[1e6, 2e6]))
+    assert cost(t) == ("The grid's cells took \\ensuremath{3} minutes of CPU time, "
+                       "\\ensuremath{60}\\,\\(\\mu\\)s per run and step on average.")
+    t.loc[1, "cell_cpu_seconds"] = np.nan  # a cell written before its CPU time was logged
+    assert "the CPU time of \\ensuremath{1} of its \\ensuremath{2} cells was not recorded" in cost(t)
 
 
 def test_a_threshold_below_the_early_decision_is_refused():

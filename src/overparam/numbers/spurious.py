@@ -38,6 +38,17 @@ def expected_outside(cmp: pd.DataFrame) -> float:
     return float(outside.where(p.between(0, 1, inclusive="neither"), 0.0).sum())
 
 
+def cost(t: pd.DataFrame) -> str:
+    """What the grid's cells cost: their processes' CPU time, and per run and step. Wall time
+    times threads would count the time a thread waits for a core shared with other jobs."""
+    cpu = t["cell_cpu_seconds"] if "cell_cpu_seconds" in t else pd.Series(np.nan, index=t.index)
+    if cpu.notna().all():
+        return (f"The grid's cells took {fmt(cpu.sum() / 60, 2)} minutes of CPU time, "
+                rf"{fmt(cpu.sum() / t['run_steps_total'].sum() * 1e6, 2)}\,\(\mu\)s per run and step on average.")
+    return (f"The grid's cells took {fmt(t['cell_seconds'].sum() / 60, 2)} minutes of wall time; the CPU time of "
+            f"{fmt(int(cpu.isna().sum()))} of its {fmt(len(t))} cells was not recorded (they were computed before it was).")
+
+
 def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
     n = Numbers()
     t = table.sort_values(["k", "n"])
@@ -57,8 +68,7 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
         ("SpuriousThreshold", fmt(first["stuck_threshold"])),
         ("SpuriousTheirRuns", fmt(cmp["their_runs"].max() if len(cmp) else float("nan"))),
         ("SpuriousCompared", fmt(len(cmp))), ("SpuriousOutsideCells", cell_list(outside)),
-        ("SpuriousCpuMinutes", fmt((t["cell_seconds"] * t["threads"]).sum() / 60, 2)),
-        ("SpuriousUsPerStep", fmt((t["cell_seconds"] * t["threads"]).sum() / t["run_steps_total"].sum() * 1e6, 2)),
+        ("SpuriousCost", cost(t)),
         ("SpuriousCommit", commits(cells["prov_git_commit"])),
     ]
     lo, hi = kk.iloc[0], kk.iloc[-1]
