@@ -46,7 +46,7 @@ def cost(t: pd.DataFrame) -> str:
         return (f"The grid's cells took {fmt(cpu.sum() / 60, 2)} minutes of CPU time, "
                 rf"{fmt(cpu.sum() / t['run_steps_total'].sum() * 1e6, 2)}\,\(\mu\)s per run and step on average.")
     return (f"The grid's cells took {fmt(t['cell_seconds'].sum() / 60, 2)} minutes of wall time; the CPU time of "
-            f"{fmt(int(cpu.isna().sum()))} of its {fmt(len(t))} cells was not recorded (they were computed before it was).")
+            f"{fmt(int(cpu.isna().sum()))} of its {fmt(len(t))} cells was not recorded (cells computed before it was logged).")
 
 
 def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
