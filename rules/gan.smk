@@ -4,22 +4,24 @@
 
 
 rule gan_data:
+    input:
+        GAN_DATA["files"],  # the IDX files the check found (none for the other sources)
     output:
         "results/gan/data/mnist.npz",
     params:
-        script=script("gan_data.py"),
-        idx_dir=gan_idx_dir(),
-        download="--download" if GAN["data"]["download"] else "",
-        holdout=lookup(dpath="gan/data/holdout", within=config),
-        seed=lookup(dpath="gan/data/split_seed", within=config),
-        source=GAN_SOURCE,  # a new source (files added, download allowed) reruns the rule
+        code=code("gan_data.py"),
+        # the source the check chose, not gan.data.idx_dir: a folder that falls back to the same
+        # digits as "" is the same job; the files' content, so a replaced file reruns the rule
+        flags=cli(source=GAN_DATA["source"], holdout=lookup(dpath="gan/data/holdout", within=config),
+                  seed=lookup(dpath="gan/data/split_seed", within=config)),
+        content=file_digest(GAN_DATA["files"]),
     log:
         "logs/gan/data.log",
     benchmark:
         "benchmarks/gan/data.tsv"
     priority: gan_cost()  # it gates the longest jobs of the workflow
     shell:
-        "python {params.script} --idx-dir '{params.idx_dir}' {params.download} --holdout {params.holdout} --seed {params.seed} --out {output} > {log} 2>&1"
+        RUN + "gan_data.py {params.flags} --idx-files {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule gan_classifier:
@@ -30,15 +32,18 @@ rule gan_classifier:
         log="results/gan/classifier/log.parquet",
         reference="results/gan/classifier/reference.parquet",
     params:
-        script=script("gan_classifier.py"),
-        c=lookup(dpath="gan/classifier", within=config),
+        code=code("gan_classifier.py"),
+        # gan.classifier.min_accuracy only checks the result: gan_summary applies it
+        flags=cli(**{k: lookup(dpath=f"gan/classifier/{k}", within=config)
+                     for k in ("steps", "batch_size", "lr", "seed")}),
     log:
         "logs/gan/classifier.log",
     benchmark:
         "benchmarks/gan/classifier.tsv"
     threads: 1
     shell:
-        "python {params.script} --data {input} --steps {params.c[steps]} --batch-size {params.c[batch_size]} --lr {params.c[lr]} --seed {params.c[seed]} --min-accuracy {params.c[min_accuracy]} --threads {threads} --model-out {output.model} --log-out {output.log} --reference-out {output.reference} > {log} 2>&1"
+        RUN + "gan_classifier.py --data {input:q} {params.flags} --threads {threads} --model-out {output.model:q} "
+        "--log-out {output.log:q} --reference-out {output.reference:q} > {log:q} 2>&1"
 
 
 rule gan_train:
@@ -49,13 +54,14 @@ rule gan_train:
         samples=f"{GAN_RUN}/samples.npz",
         generator=f"{GAN_RUN}/generator.pt",
     params:
-        script=script("gan_train.py"),
-        checkpoint=lambda wc: Path(GAN_RUN.format(**wc), "checkpoint.pt"),  # kept while a run is cut off
-        epoch_samples=lookup(dpath="gan/epoch_samples", within=config),
-        sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
-        sample_updates=lookup(dpath="gan/sample_updates", within=config),
-        log_updates=lookup(dpath="gan/log_updates", within=config),
-        device=lookup(dpath="gan/device", within=config),
+        code=code("gan_train.py"),
+        # the device is where, not what: read when the job starts, it reruns nothing (README)
+        flags=lambda wc: cli(regime=wc.regime, lr_g=wc.lr_g, lr_d=wc.lr_d, batch_size=wc.batch, epochs=wc.epochs,
+                             epoch_samples=lookup(dpath="gan/epoch_samples", within=config), seed=wc.seed,
+                             sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
+                             sample_updates=lookup(dpath="gan/sample_updates", within=config),
+                             log_updates=lookup(dpath="gan/log_updates", within=config)),
+        checkpoint=lambda wc: f"{GAN_RUN.format(**wc)}/checkpoint.pt",  # kept while a run is cut off
     log:
         f"logs/{GAN_RUN_ID}.log",
     benchmark:
@@ -67,7 +73,9 @@ rule gan_train:
     wildcard_constraints:
         regime="|".join(GAN["regimes"]),
     shell:
-        "python {params.script} --data {input} --regime {wildcards.regime} --lr-g {wildcards.lr_g} --lr-d {wildcards.lr_d} --batch-size {wildcards.batch} --epochs {wildcards.epochs} --epoch-samples {params.epoch_samples} --seed {wildcards.seed} --sample-epochs {params.sample_epochs} --sample-updates {params.sample_updates} --log-updates {params.log_updates} --device {params.device} --threads {threads} --checkpoint {params.checkpoint} --log-out {output.log} --samples-out {output.samples} --generator-out {output.generator} > {log} 2>&1"
+        RUN + "gan_train.py --data {input:q} {params.flags} --device {config[gan][device]} --threads {threads} "
+        "--checkpoint {params.checkpoint:q} --log-out {output.log:q} --samples-out {output.samples:q} "
+        "--generator-out {output.generator:q} > {log:q} 2>&1"
 
 
 rule gan_quality:
@@ -78,13 +86,14 @@ rule gan_quality:
     output:
         f"{GAN_RUN}/quality.parquet",
     params:
-        script=script("gan_quality.py"),
+        code=code("gan_quality.py"),
     log:
         f"logs/{GAN_RUN_ID}.quality.log",
     benchmark:
         f"benchmarks/{GAN_RUN_ID}.quality.tsv"
     shell:
-        "python {params.script} --classifier {input.classifier} --samples {input.samples} --log {input.log} --out {output} > {log} 2>&1"
+        RUN + "gan_quality.py --classifier {input.classifier:q} --samples {input.samples:q} --log {input.log:q} "
+        "--out {output:q} > {log:q} 2>&1"
 
 
 rule gan_summary:
@@ -97,13 +106,16 @@ rule gan_summary:
         quality="results/gan/quality.parquet",
         summary=report("results/gan/summary.csv", caption="../report/captions/gan_summary.rst", category="GAN"),
     params:
-        script=script("gan_summary.py"),
+        code=code("gan_summary.py"),
+        flags=cli(min_accuracy=lookup(dpath="gan/classifier/min_accuracy", within=config)),
     log:
         "logs/gan/summary.log",
     benchmark:
         "benchmarks/gan/summary.tsv"
     shell:
-        "python {params.script} --logs {input.logs} --quality {input.quality} --reference {input.reference} --runs-out {output.runs} --quality-out {output.quality} --summary-out {output.summary} > {log} 2>&1"
+        RUN + "gan_summary.py --logs {input.logs:q} --quality {input.quality:q} --reference {input.reference:q} "
+        "{params.flags} --runs-out {output.runs:q} --quality-out {output.quality:q} "
+        "--summary-out {output.summary:q} > {log:q} 2>&1"
 
 
 rule gan_plot_samples:
@@ -113,15 +125,15 @@ rule gan_plot_samples:
     output:
         report("figures/gan_samples.pdf", caption="../report/captions/gan_samples.rst", category="GAN"),
     params:
-        script=script("gan_plot.py"),
-        regimes=list(GAN["regimes"]),
-        epochs=lookup(dpath="gan/sample_epochs", within=config),
+        code=code("gan_plot.py"),
+        flags=cli(regimes=list(GAN["regimes"]), epochs=lookup(dpath="gan/sample_epochs", within=config)),
     log:
         "logs/figures/gan_samples.log",
     benchmark:
         "benchmarks/figures/gan_samples.tsv"
     shell:
-        "python {params.script} samples --regimes {params.regimes} --samples {input.samples} --logs {input.logs} --epochs {params.epochs} --out {output} > {log} 2>&1"
+        RUN + "gan_plot.py samples {params.flags} --samples {input.samples:q} --logs {input.logs:q} "
+        "--out {output:q} > {log:q} 2>&1"
 
 
 rule gan_plot_samples_updates:
@@ -131,15 +143,15 @@ rule gan_plot_samples_updates:
     output:
         report("figures/gan_samples_updates.pdf", caption="../report/captions/gan_samples_updates.rst", category="GAN"),
     params:
-        script=script("gan_plot.py"),
-        regimes=list(GAN["regimes"]),
-        updates=gan_sample_updates(),
+        code=code("gan_plot.py"),
+        flags=cli(regimes=list(GAN["regimes"]), updates=gan_sample_updates()),
     log:
         "logs/figures/gan_samples_updates.log",
     benchmark:
         "benchmarks/figures/gan_samples_updates.tsv"
     shell:
-        "python {params.script} samples --regimes {params.regimes} --samples {input.samples} --logs {input.logs} --updates {params.updates} --out {output} > {log} 2>&1"
+        RUN + "gan_plot.py samples {params.flags} --samples {input.samples:q} --logs {input.logs:q} "
+        "--out {output:q} > {log:q} 2>&1"
 
 
 rule gan_plot_curves:
@@ -148,13 +160,13 @@ rule gan_plot_curves:
     output:
         report("figures/gan_curves.pdf", caption="../report/captions/gan_curves.rst", category="GAN"),
     params:
-        script=script("gan_plot.py"),
+        code=code("gan_plot.py"),
     log:
         "logs/figures/gan_curves.log",
     benchmark:
         "benchmarks/figures/gan_curves.tsv"
     shell:
-        "python {params.script} curves --by epoch --logs {input} --out {output} > {log} 2>&1"
+        RUN + "gan_plot.py curves --by epoch --logs {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule gan_plot_curves_updates:
@@ -163,13 +175,13 @@ rule gan_plot_curves_updates:
     output:
         report("figures/gan_curves_updates.pdf", caption="../report/captions/gan_curves_updates.rst", category="GAN"),
     params:
-        script=script("gan_plot.py"),
+        code=code("gan_plot.py"),
     log:
         "logs/figures/gan_curves_updates.log",
     benchmark:
         "benchmarks/figures/gan_curves_updates.tsv"
     shell:
-        "python {params.script} curves --by updates --logs {input} --out {output} > {log} 2>&1"
+        RUN + "gan_plot.py curves --by updates --logs {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule gan_plot_quality:
@@ -179,13 +191,14 @@ rule gan_plot_quality:
     output:
         report("figures/gan_quality.pdf", caption="../report/captions/gan_quality.rst", category="GAN"),
     params:
-        script=script("gan_plot.py"),
+        code=code("gan_plot.py"),
     log:
         "logs/figures/gan_quality.log",
     benchmark:
         "benchmarks/figures/gan_quality.tsv"
     shell:
-        "python {params.script} quality --quality {input.quality} --reference {input.reference} --out {output} > {log} 2>&1"
+        RUN + "gan_plot.py quality --quality {input.quality:q} --reference {input.reference:q} --out {output:q} "
+        "> {log:q} 2>&1"
 
 
 rule gan_numbers:
@@ -197,13 +210,14 @@ rule gan_numbers:
         claims=generated("gan", "claims.csv")[0],
         tables=generated("gan", "gan_table.tex"),
     params:
-        script=script("gan_numbers.py"),
+        code=code("gan_numbers.py"),
     log:
         "logs/report/gan_numbers.log",
     benchmark:
         "benchmarks/report/gan_numbers.tsv"
     shell:
-        "python {params.script} --runs {input.runs} --quality {input.quality} --out-dir report/generated/gan > {log} 2>&1"
+        RUN + "gan_numbers.py --runs {input.runs:q} --quality {input.quality:q} --out-dir report/generated/gan "
+        "> {log:q} 2>&1"
 
 
 GAN_FIGURES = [

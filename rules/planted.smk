@@ -7,15 +7,16 @@ rule planted_check:
         table="results/planted/teacher_check.parquet",
         csv="results/planted/teacher_check.csv",
     params:
-        script=script("planted_check.py"),
-        teacher=lookup(dpath="planted/teacher", within=config),
-        check=lookup(dpath="planted/check", within=config),
+        code=code("planted_check.py"),
+        flags=cli(**teacher_flags(), batches=lookup(dpath="planted/check/batches", within=config),
+                  batch_size=lookup(dpath="planted/check/batch_size", within=config),
+                  seed=lookup(dpath="planted/check/seed", within=config)),
     log:
         "logs/planted/teacher_check.log",
     benchmark:
         "benchmarks/planted/teacher_check.tsv"
     shell:
-        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --batches {params.check[batches]} --batch-size {params.check[batch_size]} --seed {params.check[seed]} --out {output.table} > {log} 2>&1"
+        RUN + "planted_check.py {params.flags} --out {output.table:q} > {log:q} 2>&1"
 
 
 rule planted_train:
@@ -31,14 +32,12 @@ rule planted_train:
             allow_missing=True,
         ),
     params:
-        script=script("planted_train.py"),
-        teacher=lookup(dpath="planted/teacher", within=config),
-        samples=lookup(dpath="planted/samples_per_epoch", within=config),
-        halve=lookup(dpath="planted/halve_every", within=config),
-        seeds=lookup(dpath="planted/seeds", within=config),
-        device=lookup(dpath="planted/device", within=config),
-        lrs=lambda wc: job_values(wc.lrs, str),  # a list: the shell command gets it space-separated
-        widths=lambda wc: job_values(wc.rs, str),
+        code=code("planted_train.py"),
+        # the device is where, not what: read when the job starts, it reruns nothing (README)
+        flags=lambda wc: cli(**teacher_flags(), samples_per_epoch=PLANTED["samples_per_epoch"],
+                             halve_every=PLANTED["halve_every"], optimizer=wc.optimizer, init_scale=wc.init,
+                             batch_size=wc.batch, lrs=job_values(wc.lrs, str), epochs=wc.epochs,
+                             widths=job_values(wc.rs, str), seeds=PLANTED["seeds"]),
     log:
         f"logs/planted/runs/{PLANTED_JOB}.log",
     benchmark:
@@ -46,7 +45,8 @@ rule planted_train:
     threads: min(lookup(dpath="planted/threads", within=config), len(PLANTED["seeds"]))  # a thread per seed at most
     priority: planted_cost
     shell:
-        "python {params.script} --D {params.teacher[D]} --n {params.teacher[n]} --r0 {params.teacher[r0]} --teacher-seed {params.teacher[seed]} --samples-per-epoch {params.samples} --halve-every {params.halve} --optimizer {wildcards.optimizer} --init-scale {wildcards.init} --batch-size {wildcards.batch} --lrs {params.lrs} --epochs {wildcards.epochs} --widths {params.widths} --seeds {params.seeds} --device {params.device} --threads {threads} --out {output.logs} --weights-out {output.weights} > {log} 2>&1"
+        RUN + "planted_train.py {params.flags} --device {config[planted][device]} --threads {threads} "
+        "--out {output.logs:q} --weights-out {output.weights:q} > {log:q} 2>&1"
 
 
 checkpoint planted_select_lr:
@@ -55,14 +55,14 @@ checkpoint planted_select_lr:
     output:
         "results/planted/selected_lr.json",
     params:
-        script=script("planted_select_lr.py"),
+        code=code("planted_select_lr.py"),
     log:
         "logs/planted/select_lr.log",
     benchmark:
         "benchmarks/planted/select_lr.tsv"
     priority: planted_sweeps_cost()
     shell:
-        "python {params.script} {input} --out {output} > {log} 2>&1"
+        RUN + "planted_select_lr.py {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 # A regime's own lr test at width r (planted.regimes.<name>.lr: tested or tested_per_width).
@@ -72,7 +72,7 @@ checkpoint planted_select_regime_lr:
     output:
         "results/planted/selected_lr/{regime}/r={r}.json",
     params:
-        script=script("planted_select_lr.py"),
+        code=code("planted_select_lr.py"),
     log:
         "logs/planted/select_lr/{regime}/r={r}.log",
     benchmark:
@@ -82,7 +82,7 @@ checkpoint planted_select_regime_lr:
         regime="|".join(PLANTED["regimes"]),
         r=r"\d+",
     shell:
-        "python {params.script} {input} --out {output} > {log} 2>&1"
+        RUN + "planted_select_lr.py {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule planted_plot_lr:
@@ -91,13 +91,13 @@ rule planted_plot_lr:
     output:
         report("figures/lr_test.pdf", caption="../report/captions/lr_test.rst", category="Planted teacher"),
     params:
-        script=script("planted_plot.py"),
+        code=code("planted_plot.py"),
     log:
         "logs/figures/lr_test.log",
     benchmark:
         "benchmarks/figures/lr_test.tsv"
     shell:
-        "python {params.script} lr --study lr_test {input} --out {output} > {log} 2>&1"
+        RUN + "planted_plot.py lr --study lr_test {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule planted_plot_width:
@@ -106,14 +106,14 @@ rule planted_plot_width:
     output:
         report("figures/overparam.pdf", caption="../report/captions/overparam.rst", category="Planted teacher"),
     params:
-        script=script("planted_plot.py"),
-        threshold=lookup(dpath="planted/threshold", within=config),
+        code=code("planted_plot.py"),
+        flags=cli(threshold=lookup(dpath="planted/threshold", within=config)),
     log:
         "logs/figures/overparam.log",
     benchmark:
         "benchmarks/figures/overparam.tsv"
     shell:
-        "python {params.script} width --study width_test {input} --threshold {params.threshold} --out {output} > {log} 2>&1"
+        RUN + "planted_plot.py width --study width_test {input:q} {params.flags} --out {output:q} > {log:q} 2>&1"
 
 
 rule planted_plot_regimes:
@@ -122,15 +122,15 @@ rule planted_plot_regimes:
     output:
         report("figures/overparam_regimes.pdf", caption="../report/captions/overparam_regimes.rst", category="Planted teacher"),
     params:
-        script=script("planted_plot.py"),
+        code=code("planted_plot.py"),
         studies=lambda wildcards, input: study_args(input.items()),  # config order (regime_inputs)
-        threshold=lookup(dpath="planted/threshold", within=config),
+        flags=cli(threshold=lookup(dpath="planted/threshold", within=config)),
     log:
         "logs/figures/overparam_regimes.log",
     benchmark:
         "benchmarks/figures/overparam_regimes.tsv"
     shell:
-        "python {params.script} regimes {params.studies} --threshold {params.threshold} --out {output} > {log} 2>&1"
+        RUN + "planted_plot.py regimes {params.studies} {params.flags} --out {output:q} > {log:q} 2>&1"
 
 
 # Every training run of the study and its final weights, without the tables and figures:
@@ -151,16 +151,18 @@ rule planted_summary:
         summary=report("results/planted/summary.csv", caption="../report/captions/summary.rst", category="Planted teacher"),
         solutions="results/planted/solutions.parquet",
     params:
-        script=script("planted_summary.py"),
+        code=code("planted_summary.py"),
         studies=lambda wildcards, input: study_args((k, v) for k, v in input.items()
                                                     if k not in ("selected", "weights")),
-        threshold=lookup(dpath="planted/threshold", within=config),
+        flags=cli(threshold=lookup(dpath="planted/threshold", within=config)),
     log:
         "logs/planted/summary.log",
     benchmark:
         "benchmarks/planted/summary.tsv"
     shell:
-        "python {params.script} {params.studies} --selected-lr {input.selected} --weights {input.weights} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} --solutions-out {output.solutions} > {log} 2>&1"
+        RUN + "planted_summary.py {params.studies} --selected-lr {input.selected:q} --weights {input.weights:q} "
+        "{params.flags} --runs-out {output.runs:q} --summary-out {output.summary:q} "
+        "--solutions-out {output.solutions:q} > {log:q} 2>&1"
 
 
 rule planted_plot_distance:
@@ -170,13 +172,13 @@ rule planted_plot_distance:
         report("figures/overparam_distance.pdf", caption="../report/captions/overparam_distance.rst",
                category="Planted teacher"),
     params:
-        script=script("planted_plot_solutions.py"),
+        code=code("planted_plot_solutions.py"),
     log:
         "logs/figures/overparam_distance.log",
     benchmark:
         "benchmarks/figures/overparam_distance.tsv"
     shell:
-        "python {params.script} distance --solutions {input} --out {output} > {log} 2>&1"
+        RUN + "planted_plot_solutions.py distance --solutions {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule planted_plot_cosines:
@@ -187,13 +189,14 @@ rule planted_plot_cosines:
         report("figures/overparam_cosines.pdf", caption="../report/captions/overparam_cosines.rst",
                category="Planted teacher"),
     params:
-        script=script("planted_plot_solutions.py"),
+        code=code("planted_plot_solutions.py"),
     log:
         "logs/figures/overparam_cosines.log",
     benchmark:
         "benchmarks/figures/overparam_cosines.tsv"
     shell:
-        "python {params.script} cosines --solutions {input.solutions} --weights {input.weights} --study width_test --out {output} > {log} 2>&1"
+        RUN + "planted_plot_solutions.py cosines --solutions {input.solutions:q} --weights {input.weights:q} "
+        "--study width_test --out {output:q} > {log:q} 2>&1"
 
 
 rule planted_numbers:
@@ -210,13 +213,15 @@ rule planted_numbers:
         tables=generated("planted", "teacher_check_table.tex", "lr_test_table.tex", "width_test_table.tex",
                          "regimes_table.tex", "distance_table.tex", "stuck_table.tex"),
     params:
-        script=script("planted_numbers.py"),
+        code=code("planted_numbers.py"),
     log:
         "logs/report/planted_numbers.log",
     benchmark:
         "benchmarks/report/planted_numbers.tsv"
     shell:
-        "python {params.script} --runs {input.runs} --summary {input.summary} --solutions {input.solutions} --selected-lr {input.selected} --teacher-check {input.check} --anchors {input.anchors} --out-dir report/generated/planted > {log} 2>&1"
+        RUN + "planted_numbers.py --runs {input.runs:q} --summary {input.summary:q} --solutions {input.solutions:q} "
+        "--selected-lr {input.selected:q} --teacher-check {input.check:q} --anchors {input.anchors:q} "
+        "--out-dir report/generated/planted > {log:q} 2>&1"
 
 
 PLANTED_FIGURES = [*rules.planted_plot_lr.output, *rules.planted_plot_width.output, *rules.planted_plot_regimes.output,

@@ -8,7 +8,7 @@
 # and its figures, appended to REPORT_FIGURES; its text goes in report/sections/.
 
 # report.tex \input's every section it lists; all of report/sections/ is staged for the build.
-REPORT_SECTIONS = sorted(str(p) for p in Path(workflow.basedir, "report", "sections").glob("*.tex"))
+REPORT_SECTIONS = sorted(repo_path(p) for p in Path(workflow.basedir, "report", "sections").glob("*.tex"))
 
 
 rule report_numbers:
@@ -20,14 +20,16 @@ rule report_numbers:
         appendix="report/generated/claims_table.tex",
         html=report("report/generated/claims.html", caption="../report/captions/claims.rst", category="Claims"),
     params:
-        script=script("report_numbers.py"),
-        config_files=[Path(f).name for f in workflow.configfiles],
+        code=code("report_numbers.py"),
+        flags=cli(config_files=[Path(f).name for f in workflow.configfiles]),
     log:
         "logs/report/numbers.log",
     benchmark:
         "benchmarks/report/numbers.tsv"
     shell:
-        "python {params.script} --study-numbers {input.numbers} --claims {input.claims} --config-files {params.config_files} --generated-dir report/generated --out {output.numbers} --appendix {output.appendix} --html {output.html} > {log} 2>&1"
+        RUN + "report_numbers.py --study-numbers {input.numbers:q} --claims {input.claims:q} {params.flags} "
+        "--generated-dir report/generated --out {output.numbers:q} --appendix {output.appendix:q} "
+        "--html {output.html:q} > {log:q} 2>&1"
 
 
 rule report_pdf:
@@ -42,13 +44,15 @@ rule report_pdf:
     output:
         "report/report.pdf",
     params:
-        script=script("report_pdf.py"),
+        code=code("report_pdf.py"),
     log:
         "logs/report/report_pdf.log",
     benchmark:
         "benchmarks/report/report_pdf.tsv"
     shell:
-        "python {params.script} --tex {input.tex} --sections {input.sections} --generated-dir report/generated --generated {input.numbers} {input.appendix} {input.study_numbers} {input.tables} --figures {input.figures} --build-dir report/build --out {output} > {log} 2>&1"
+        RUN + "report_pdf.py --tex {input.tex:q} --sections {input.sections:q} --generated-dir report/generated "
+        "--generated {input.numbers:q} {input.appendix:q} {input.study_numbers:q} {input.tables:q} "
+        "--figures {input.figures:q} --build-dir report/build --out {output:q} > {log:q} 2>&1"
 
 
 localrules:

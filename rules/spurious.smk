@@ -12,12 +12,14 @@ rule spurious_cell:
     benchmark:
         "benchmarks/spurious/k={k}/n={n}/runs={runs}/lr={lr}/tol={tol}/below={below}/cap={cap}.tsv"
     params:
-        script=script("spurious_cell.py"),
-        restart_above=lookup(dpath="spurious/restart_above", within=config),
+        code=code("spurious_cell.py"),
+        flags=lambda wc: cli(k=wc.k, n=wc.n, runs=wc.runs, lr=wc.lr, tol=wc.tol,
+                             restart_above=lookup(dpath="spurious/restart_above", within=config),
+                             decide_below=wc.below, cap=wc.cap),
     threads: lookup(dpath="spurious/threads", within=config)
     priority: spurious_cost
     shell:
-        "python {params.script} --k {wildcards.k} --n {wildcards.n} --runs {wildcards.runs} --lr {wildcards.lr} --tol {wildcards.tol} --restart-above {params.restart_above} --decide-below {wildcards.below} --cap {wildcards.cap} --threads {threads} --out {output} > {log} 2>&1"
+        RUN + "spurious_cell.py {params.flags} --threads {threads} --out {output:q} > {log:q} 2>&1"
 
 
 rule spurious_table:
@@ -33,14 +35,18 @@ rule spurious_table:
         families=report("results/spurious/families.csv", caption="../report/captions/spurious_families.rst", category="Spurious minima"),
         check=report("results/spurious/check_table.csv", caption="../report/captions/spurious_check.rst", category="Spurious minima"),
     params:
-        script=script("spurious_table.py"),
-        threshold=lookup(dpath="spurious/stuck_threshold", within=config),  # relabels runs only: reruns no cell
+        code=code("spurious_table.py"),
+        # relabels runs only: reruns no cell
+        flags=cli(stuck_threshold=lookup(dpath="spurious/stuck_threshold", within=config)),
     log:
         "logs/spurious/table.log",
     benchmark:
         "benchmarks/spurious/table.tsv"
     shell:
-        "python {params.script} --cells {input.cells} --check-cells {input.check} --anchor {input.anchor} --anchor-families {input.anchor_families} --families-out {output.families} --stuck-threshold {params.threshold} --table-out {output.table} --check-out {output.check} --figure-out {output.figure} --evidence-out {output.evidence} > {log} 2>&1"
+        RUN + "spurious_table.py --cells {input.cells:q} --check-cells {input.check:q} --anchor {input.anchor:q} "
+        "--anchor-families {input.anchor_families:q} {params.flags} --families-out {output.families:q} "
+        "--table-out {output.table:q} --check-out {output.check:q} --figure-out {output.figure:q} "
+        "--evidence-out {output.evidence:q} > {log:q} 2>&1"
 
 
 rule spurious_numbers:
@@ -53,13 +59,14 @@ rule spurious_numbers:
         claims=generated("spurious", "claims.csv")[0],
         tables=generated("spurious", "spurious_table.tex"),
     params:
-        script=script("spurious_numbers.py"),
+        code=code("spurious_numbers.py"),
     log:
         "logs/report/spurious_numbers.log",
     benchmark:
         "benchmarks/report/spurious_numbers.tsv"
     shell:
-        "python {params.script} --table {input.table} --check {input.check} --cells {input.cells} --out-dir report/generated/spurious > {log} 2>&1"
+        RUN + "spurious_numbers.py --table {input.table:q} --check {input.check:q} --cells {input.cells:q} "
+        "--out-dir report/generated/spurious > {log:q} 2>&1"
 
 
 

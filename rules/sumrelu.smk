@@ -7,9 +7,10 @@ rule sumrelu_train:
         log=f"{SUMRELU_RUN}/log.parquet",
         weights=f"{SUMRELU_RUN}/weights.parquet",
     params:
-        script=script("sumrelu_train.py"),
-        log_every=lookup(dpath="sumrelu/log_every", within=config),
-        mc_samples=lookup(dpath="sumrelu/mc_samples", within=config),
+        code=code("sumrelu_train.py"),
+        flags=lambda wc: cli(d=wc.d, m=wc.m, seeds=wc.seeds, lr_times_m=wc.c, batch_size=wc.batch,
+                             iterations=wc.iters, log_every=lookup(dpath="sumrelu/log_every", within=config),
+                             mc_samples=lookup(dpath="sumrelu/mc_samples", within=config)),
     log:
         "logs/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}.log",
     benchmark:
@@ -17,7 +18,8 @@ rule sumrelu_train:
     threads: 1
     priority: sumrelu_cost
     shell:
-        "python {params.script} --d {wildcards.d} --m {wildcards.m} --seeds {wildcards.seeds} --lr-times-m {wildcards.c} --batch-size {wildcards.batch} --iterations {wildcards.iters} --log-every {params.log_every} --mc-samples {params.mc_samples} --threads {threads} --log-out {output.log} --weights-out {output.weights} > {log} 2>&1"
+        RUN + "sumrelu_train.py {params.flags} --threads {threads} --log-out {output.log:q} "
+        "--weights-out {output.weights:q} > {log:q} 2>&1"
 
 
 rule sumrelu_certify:
@@ -27,33 +29,37 @@ rule sumrelu_certify:
         runs=f"{SUMRELU_RUN}/certify.parquet",
         lifts=f"{SUMRELU_RUN}/lifts.parquet",
     params:
-        script=script("sumrelu_certify.py"),
-        threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
-        q=lookup(dpath="sumrelu/certify", within=config),
-        polish_lr=lookup(dpath="spurious/lr", within=config),
-        polish_tol=lookup(dpath="spurious/tol", within=config),
+        code=code("sumrelu_certify.py"),
+        flags=cli(threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
+                  **{k: lookup(dpath=f"sumrelu/certify/{k}", within=config)
+                     for k in ("grad_tol", "curv_tol", "move_tol", "eigenvalues", "dense_max", "eig_tol")},
+                  polish_lr=lookup(dpath="spurious/lr", within=config),
+                  polish_tol=lookup(dpath="spurious/tol", within=config),
+                  polish_cap=lookup(dpath="sumrelu/certify/polish_cap", within=config)),
     log:
         "logs/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}.certify.log",
     benchmark:
         "benchmarks/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}.certify.tsv"
     threads: 1
     shell:
-        "python {params.script} --weights {input.weights} --threshold {params.threshold} --grad-tol {params.q[grad_tol]} --curv-tol {params.q[curv_tol]} --move-tol {params.q[move_tol]} --eigenvalues {params.q[eigenvalues]} --dense-max {params.q[dense_max]} --eig-tol {params.q[eig_tol]} --polish-lr {params.polish_lr} --polish-tol {params.polish_tol} --polish-cap {params.q[polish_cap]} --threads {threads} --runs-out {output.runs} --lifts-out {output.lifts} > {log} 2>&1"
+        RUN + "sumrelu_certify.py --weights {input.weights:q} {params.flags} --threads {threads} "
+        "--runs-out {output.runs:q} --lifts-out {output.lifts:q} > {log:q} 2>&1"
 
 
 rule sumrelu_lr_test:
     output:
         f"{SUMRELU_TUNED}/lr_test.parquet",
     params:
-        script=script("sumrelu_lr_test.py"),
-        grid=lambda w: w.grid.replace("_", " "),
+        code=code("sumrelu_lr_test.py"),
+        flags=lambda wc: cli(d=wc.d, m=wc.m, grid=job_values(wc.grid, str), first_seed=wc.seeds,
+                             test_seeds=wc.tseeds, batch_size=wc.batch, iterations=wc.titers),
     log:
         f"logs/{SUMRELU_TUNED.removeprefix('results/')}/lr_test.log",
     benchmark:
         f"benchmarks/{SUMRELU_TUNED.removeprefix('results/')}/lr_test.tsv"
     threads: 1
     shell:
-        "python {params.script} --d {wildcards.d} --m {wildcards.m} --grid {params.grid} --first-seed {wildcards.seeds} --test-seeds {wildcards.tseeds} --batch-size {wildcards.batch} --iterations {wildcards.titers} --threads {threads} --out {output} > {log} 2>&1"
+        RUN + "sumrelu_lr_test.py {params.flags} --threads {threads} --out {output:q} > {log:q} 2>&1"
 
 
 rule sumrelu_tuned_train:
@@ -63,15 +69,17 @@ rule sumrelu_tuned_train:
         log=f"{SUMRELU_TUNED}/log.parquet",
         weights=f"{SUMRELU_TUNED}/weights.parquet",
     params:
-        script=script("sumrelu_train.py"),
-        log_every=lookup(dpath="sumrelu/tuned/log_every", within=config),
+        code=code("sumrelu_train.py"),
+        flags=lambda wc: cli(d=wc.d, m=wc.m, seeds=wc.seeds, batch_size=wc.batch, iterations=wc.iters,
+                             log_every=lookup(dpath="sumrelu/tuned/log_every", within=config), mc_samples=0),
     log:
         f"logs/{SUMRELU_TUNED.removeprefix('results/')}/train.log",
     benchmark:
         f"benchmarks/{SUMRELU_TUNED.removeprefix('results/')}/train.tsv"
     threads: 1
     shell:
-        "python {params.script} --d {wildcards.d} --m {wildcards.m} --seeds {wildcards.seeds} --lr-test {input} --batch-size {wildcards.batch} --iterations {wildcards.iters} --log-every {params.log_every} --mc-samples 0 --threads {threads} --log-out {output.log} --weights-out {output.weights} > {log} 2>&1"
+        RUN + "sumrelu_train.py {params.flags} --lr-test {input:q} --threads {threads} --log-out {output.log:q} "
+        "--weights-out {output.weights:q} > {log:q} 2>&1"
 
 
 rule sumrelu_summary:
@@ -82,14 +90,15 @@ rule sumrelu_summary:
         runs="results/sumrelu/runs.parquet",
         summary=report("results/sumrelu/summary.csv", caption="../report/captions/sumrelu_summary.rst", category="Sum of ReLUs"),
     params:
-        script=script("sumrelu_summary.py"),
-        threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
+        code=code("sumrelu_summary.py"),
+        flags=cli(threshold=lookup(dpath="sumrelu/stuck_threshold", within=config)),
     log:
         "logs/sumrelu/summary.log",
     benchmark:
         "benchmarks/sumrelu/summary.tsv"
     shell:
-        "python {params.script} --logs {input.logs} --weights {input.weights} --threshold {params.threshold} --runs-out {output.runs} --summary-out {output.summary} > {log} 2>&1"
+        RUN + "sumrelu_summary.py --logs {input.logs:q} --weights {input.weights:q} {params.flags} "
+        "--runs-out {output.runs:q} --summary-out {output.summary:q} > {log:q} 2>&1"
 
 
 rule sumrelu_checks:
@@ -104,15 +113,17 @@ rule sumrelu_checks:
         certify=report("results/sumrelu/certify.csv", caption="../report/captions/sumrelu_certify.rst", category="Sum of ReLUs"),
         tuned=report("results/sumrelu/tuned.csv", caption="../report/captions/sumrelu_tuned.rst", category="Sum of ReLUs"),
     params:
-        script=script("sumrelu_checks.py"),
-        threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
-        log_every=lookup(dpath="sumrelu/log_every", within=config),
+        code=code("sumrelu_checks.py"),
+        flags=cli(threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
+                  main_log_every=lookup(dpath="sumrelu/log_every", within=config)),
     log:
         "logs/sumrelu/checks.log",
     benchmark:
         "benchmarks/sumrelu/checks.tsv"
     shell:
-        "python {params.script} --certify {input.certify} --lifts {input.lifts} --lr-tests {input.lr_tests} --tuned {input.tuned} --runs {input.runs} --families {input.families} --threshold {params.threshold} --main-log-every {params.log_every} --certify-out {output.certify} --tuned-out {output.tuned} > {log} 2>&1"
+        RUN + "sumrelu_checks.py --certify {input.certify:q} --lifts {input.lifts:q} --lr-tests {input.lr_tests:q} "
+        "--tuned {input.tuned:q} --runs {input.runs:q} --families {input.families:q} {params.flags} "
+        "--certify-out {output.certify:q} --tuned-out {output.tuned:q} > {log:q} 2>&1"
 
 
 rule sumrelu_plot_curves:
@@ -121,14 +132,14 @@ rule sumrelu_plot_curves:
     output:
         report("figures/sumrelu.pdf", caption="../report/captions/sumrelu.rst", category="Sum of ReLUs"),
     params:
-        script=script("sumrelu_plot.py"),
-        threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
+        code=code("sumrelu_plot.py"),
+        flags=cli(threshold=lookup(dpath="sumrelu/stuck_threshold", within=config)),
     log:
         "logs/figures/sumrelu.log",
     benchmark:
         "benchmarks/figures/sumrelu.tsv"
     shell:
-        "python {params.script} curves --logs {input} --threshold {params.threshold} --out {output} > {log} 2>&1"
+        RUN + "sumrelu_plot.py curves --logs {input:q} {params.flags} --out {output:q} > {log:q} 2>&1"
 
 
 rule sumrelu_plot_vs_m:
@@ -139,13 +150,14 @@ rule sumrelu_plot_vs_m:
     output:
         report("figures/sumrelu_vs_m.pdf", caption="../report/captions/sumrelu_vs_m.rst", category="Sum of ReLUs"),
     params:
-        script=script("sumrelu_plot.py"),
+        code=code("sumrelu_plot.py"),
     log:
         "logs/figures/sumrelu_vs_m.log",
     benchmark:
         "benchmarks/figures/sumrelu_vs_m.tsv"
     shell:
-        "python {params.script} vs_m --runs {input.runs} --summary {input.summary} --tuned {input.tuned} --out {output} > {log} 2>&1"
+        RUN + "sumrelu_plot.py vs_m --runs {input.runs:q} --summary {input.summary:q} --tuned {input.tuned:q} "
+        "--out {output:q} > {log:q} 2>&1"
 
 
 rule sumrelu_numbers:
@@ -160,14 +172,16 @@ rule sumrelu_numbers:
         claims=generated("sumrelu", "claims.csv")[0],
         tables=generated("sumrelu", "sumrelu_table.tex", "sumrelu_certify_table.tex", "sumrelu_tuned_table.tex"),
     params:
-        script=script("sumrelu_numbers.py"),
-        curve_ms=lookup(dpath="sumrelu/curve_ms", within=config),
+        code=code("sumrelu_numbers.py"),
+        flags=cli(curve_ms=lookup(dpath="sumrelu/curve_ms", within=config)),
     log:
         "logs/report/sumrelu_numbers.log",
     benchmark:
         "benchmarks/report/sumrelu_numbers.tsv"
     shell:
-        "python {params.script} --runs {input.runs} --summary {input.summary} --logs {input.logs} --curve-ms {params.curve_ms} --certify {input.certify} --tuned {input.tuned} --out-dir report/generated/sumrelu > {log} 2>&1"
+        RUN + "sumrelu_numbers.py --runs {input.runs:q} --summary {input.summary:q} --logs {input.logs:q} "
+        "{params.flags} --certify {input.certify:q} --tuned {input.tuned:q} --out-dir report/generated/sumrelu "
+        "> {log:q} 2>&1"
 
 
 SUMRELU_FIGURES = [*rules.sumrelu_plot_curves.output, *rules.sumrelu_plot_vs_m.output]

@@ -5,7 +5,7 @@ rule theory_check:
     output:
         "results/theory/{check}.parquet",
     params:
-        script=script("theory_check.py"),
+        code=code("theory_check.py"),
     log:
         "logs/theory/{check}.log",
     benchmark:
@@ -13,7 +13,7 @@ rule theory_check:
     wildcard_constraints:
         check="v1a|v1c",
     shell:
-        "python {params.script} {wildcards.check} --out {output} > {log} 2>&1"
+        RUN + "theory_check.py {wildcards.check} --out {output:q} > {log:q} 2>&1"
 
 
 # V1(b) alone depends on theory.v1b_*: changing them reruns this check only.
@@ -21,15 +21,15 @@ rule theory_balance:
     output:
         "results/theory/v1b.parquet",
     params:
-        script=script("theory_check.py"),
-        lams=lookup(dpath="theory/v1b_lams", within=config),
-        steps=lookup(dpath="theory/v1b_steps", within=config),
+        code=code("theory_check.py"),
+        flags=cli(lams=lookup(dpath="theory/v1b_lams", within=config),
+                  steps=lookup(dpath="theory/v1b_steps", within=config)),
     log:
         "logs/theory/v1b.log",
     benchmark:
         "benchmarks/theory/v1b.tsv"
     shell:
-        "python {params.script} v1b --lams {params.lams} --steps {params.steps} --out {output} > {log} 2>&1"
+        RUN + "theory_check.py v1b {params.flags} --out {output:q} > {log:q} 2>&1"
 
 
 rule theory_figure:
@@ -37,8 +37,8 @@ rule theory_figure:
         table="results/theory/{check}.parquet",
         figure=report("figures/theory_{check}.pdf", caption="../report/captions/theory_figure.rst", category="Proof checks"),
     params:
-        script=script("theory_check.py"),
-        lam=lookup(dpath="theory/l4_lam", within=config),
+        code=code("theory_check.py"),
+        flags=cli(lam=lookup(dpath="theory/l4_lam", within=config)),
     log:
         "logs/theory/{check}.log",
     benchmark:
@@ -46,7 +46,8 @@ rule theory_figure:
     wildcard_constraints:
         check="l4|l51",
     shell:
-        "python {params.script} {wildcards.check} --lam {params.lam} --out {output.table} --figure {output.figure} > {log} 2>&1"
+        RUN + "theory_check.py {wildcards.check} {params.flags} --out {output.table:q} --figure {output.figure:q} "
+        "> {log:q} 2>&1"
 
 
 # Every check's table, and the figures of L4 and L5.1.
@@ -67,13 +68,13 @@ rule theory_numbers:
         claims=generated("theory", "claims.csv")[0],
         tables=generated("theory", "theory_v1b_table.tex"),
     params:
-        script=script("theory_numbers.py"),
+        code=code("theory_numbers.py"),
     log:
         "logs/report/theory_numbers.log",
     benchmark:
         "benchmarks/report/theory_numbers.tsv"
     shell:
-        "python {params.script} --checks {input} --out-dir report/generated/theory > {log} 2>&1"
+        RUN + "theory_numbers.py --checks {input:q} --out-dir report/generated/theory > {log:q} 2>&1"
 
 
 # The study's outputs: snakemake --cores 8 theory

@@ -26,12 +26,12 @@ def main(argv=None):
     a = p.parse_args(argv)
 
     set_threads(a.threads)
-    c = torch.load(a.classifier, weights_only=False)
+    c = torch.load(a.classifier, weights_only=True)  # tensors and plain values: nothing is unpickled
     net = classifier.make_classifier()
     net.load_state_dict(c["state"])
     with np.load(a.samples) as f:
         updates, epochs, images = f["updates"], f["epochs"], f["images"]
-    rows = [dict(updates=int(u), epoch=float(e), **classifier.quality(net, mnist.to_unit(img), c["ref_features"]))
+    rows = [dict(updates=int(u), epoch=float(e), **classifier.quality(net, mnist.to_unit(img), c["ref_features"].numpy()))
             for u, e, img in zip(updates, epochs, images)]
     log = pd.read_parquet(a.log)
     keep = [k for k in log.columns if k not in ("epoch", "updates", "samples", "d_loss", "g_loss", "d_real",

@@ -8,6 +8,7 @@ top-class share and seconds per epoch beside the reference.
         --summary-out summary.csv
 """
 import argparse
+import sys
 
 import pandas as pd
 
@@ -35,12 +36,19 @@ def main(argv=None):
     p.add_argument("--logs", nargs="+", required=True)
     p.add_argument("--quality", nargs="+", required=True)
     p.add_argument("--reference", required=True)
+    p.add_argument("--min-accuracy", type=float, required=True,
+                   help="the classifier's least held-out accuracy (gan.classifier.min_accuracy)")
     p.add_argument("--runs-out", required=True)
     p.add_argument("--quality-out", required=True)
     p.add_argument("--summary-out", required=True)
     a = p.parse_args(argv)
     runs, quality = read_runs(a.logs), read_runs(a.quality)
     reference = pd.read_parquet(a.reference)
+    accuracy = float(reference["holdout_accuracy"].iloc[0])
+    if accuracy < a.min_accuracy:  # checked here, not where it is trained: a new bound retrains nothing
+        sys.exit(f"error: the classifier reaches {accuracy:.4f} on the held-out digits, below "
+                 f"gan.classifier.min_accuracy={a.min_accuracy}; raise gan.classifier.steps")
+    reference = reference.assign(min_accuracy=a.min_accuracy)  # the bound it was checked against
     write_atomic(runs, a.runs_out)
     write_atomic(pd.concat([quality, reference], ignore_index=True), a.quality_out)
     summary = summarize(runs, quality, reference)

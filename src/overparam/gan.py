@@ -194,9 +194,11 @@ def _random_states(device: torch.device) -> dict:
 
 
 def save_checkpoint(s: dict, meta: dict, path) -> None:
-    """Everything a resumed run needs, written atomically (a kill mid-write keeps the old one)."""
+    """Everything a resumed run needs, written atomically (a kill mid-write keeps the old one).
+    Tensors and plain values only, so that `load_checkpoint` reads it with weights_only=True."""
     device = next(s["G"].parameters()).device
-    state = dict(meta=meta, epoch=s["epoch"], rows=s["rows"], samples=s["samples"],
+    state = dict(meta=meta, epoch=s["epoch"], rows=s["rows"],
+                 samples={u: torch.from_numpy(x) for u, x in s["samples"].items()},
                  G=s["G"].state_dict(), D=s["D"].state_dict(),
                  opt_g=s["opt_g"].state_dict(), opt_d=s["opt_d"].state_dict(),
                  latent=s["latent"].get_state(), rng=_random_states(device))
@@ -205,13 +207,23 @@ def save_checkpoint(s: dict, meta: dict, path) -> None:
 
 
 def load_checkpoint(s: dict, meta: dict, path) -> bool:
-    """Restore a fresh state `s` from `path` if it holds a run of the same settings."""
+    """Restore a fresh state `s` from `path` if it holds a run of the same settings. The file is
+    read with weights_only=True (tensors and plain values: a crafted file cannot run code) and its
+    fingerprint is compared before anything is restored. A file that cannot be read (cut off,
+    damaged, not a checkpoint) or that holds another run is discarded with a line saying so."""
     path = Path(path)
     if not path.exists():
         return False
-    c = torch.load(path, map_location=next(s["G"].parameters()).device, weights_only=False)
-    if c["meta"] != meta:
-        differ = sorted(k for k in meta.keys() | c["meta"].keys() if c["meta"].get(k) != meta.get(k))
+    try:
+        c = torch.load(path, map_location=next(s["G"].parameters()).device, weights_only=True)
+        stored = c["meta"]
+    except Exception as e:  # torch raises many kinds for a damaged file; every one means: start afresh
+        print(f"checkpoint {path} cannot be read ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+              "discarded, starting afresh")
+        path.unlink()
+        return False
+    if stored != meta:
+        differ = sorted(k for k in meta.keys() | stored.keys() if stored.get(k) != meta.get(k))
         print(f"checkpoint {path} is of another run (differs in {', '.join(differ)}); discarded, starting afresh")
         return False
     for k in ("G", "D", "opt_g", "opt_d"):
@@ -220,7 +232,7 @@ def load_checkpoint(s: dict, meta: dict, path) -> bool:
     torch.set_rng_state(c["rng"]["torch"])
     if "cuda" in c["rng"] and torch.cuda.is_available():
         torch.cuda.set_rng_state(c["rng"]["cuda"])
-    s.update(epoch=c["epoch"], rows=c["rows"], samples=c["samples"])
+    s.update(epoch=c["epoch"], rows=c["rows"], samples={u: x.cpu().numpy() for u, x in c["samples"].items()})
     return True
 
 

@@ -5,6 +5,7 @@
 - `read_runs`, `read_studies`: Parquet logs read back as one table;
 - `replacing`, `write_atomic`, `write_text_atomic`: every output of the workflow (logs, tables,
   figures, models, text) is written to a temporary file and renamed into place."""
+import glob
 import os
 import platform
 import socket
@@ -47,6 +48,9 @@ def provenance(device: str = "cpu", threads: int | None = None) -> dict:
         "prov_pandas": _version("pandas"),
         "prov_overparam": _version("overparam"),
         "prov_git_commit": git_commit(),
+        # the version of the job's script and the modules it imports (the workflow's `code`
+        # param, overparam.fingerprint), as Snakemake tracked it for reruns
+        "prov_code": os.environ.get("OVERPARAM_CODE", "not run by the workflow"),
         "prov_device": device,
         "prov_threads": threads if threads is not None else torch.get_num_threads(),
         "prov_host": socket.gethostname(),
@@ -76,6 +80,10 @@ def replacing(path: str | os.PathLike):
     under the final name."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # a job killed while writing leaves its temporary file behind; the rerun (the one writer of
+    # `path`: Snakemake never runs two jobs with the same output) removes it
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:

