@@ -5,9 +5,15 @@ import sys
 
 from snakemake.utils import min_version, validate
 
-from overparam.config import normalize
+from overparam.config import normalize, read_yaml, repeated_config_flags
 
 min_version("9.0")
+
+# the command line: a repeated --configfile would silently drop files; the default config: a YAML
+# error named with its line (Snakemake reads --configfile files itself, before this file)
+if (message := repeated_config_flags(sys.argv)) is not None:
+    raise ValueError(message)
+read_yaml(f"{workflow.basedir}/config.yaml")
 
 
 configfile: f"{workflow.basedir}/config.yaml"

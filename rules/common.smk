@@ -8,54 +8,31 @@ import shlex
 import sys
 from pathlib import Path
 
+from overparam.command import cli, num
 from overparam.fingerprint import code_version, file_digest
 
-# Jobs call `python`: make it the interpreter that runs Snakemake (where overparam is
-# installed), whether or not its virtual environment was activated.
-shell.prefix(f"PATH={shlex.quote(str(Path(sys.executable).parent))}:\"$PATH\"; ")
-
-# Every rule runs one script of scripts/ as
-#     shell: RUN + "<script>.py {params.flags} --out {output:q} > {log:q} 2>&1"
-# with `code=code(<script>)` and `flags=cli(...)` among its params:
-# - the script's folder is the global SCRIPTS, read when the job starts: it is neither in the
-#   rule's shell text nor in its params, so moving the checkout reruns nothing;
-# - `code` is the version of the script and of every module of overparam it imports: a change
-#   of that code changes the param, so Snakemake reruns exactly the jobs that run it, and the job
-#   records it in its logs' provenance (`prov_code`, from OVERPARAM_CODE);
-# - every value reaches the shell quoted (`cli`, Snakemake's `:q`): a path with spaces, quotes or
-#   `$(...)` is one word, never a command.
-SCRIPTS = str(Path(workflow.basedir, "scripts"))
-RUN = "OVERPARAM_CODE={params.code} python {SCRIPTS:q}/"
+# How jobs run their scripts. Every rule's shell line starts with its script's name,
+#     "planted_train.py {params.flags} --out {output:q} > {log:q} 2>&1"
+# - the prefix puts scripts/ first on PATH, and after it the folder of the interpreter that runs
+#   Snakemake (where overparam is installed), which the scripts' `#!/usr/bin/env python` then finds,
+#   whether or not its virtual environment was activated; OVERPARAM_ROOT is the checkout, for the
+#   few files of it that jobs read (data/anchors/, report/). Neither enters a rule's shell text or
+#   params, so moving the checkout reruns nothing;
+# - `code=code(<script>)` among the params is the version of the script and of every module of
+#   overparam it imports: a change of that code changes the param, so Snakemake reruns exactly the
+#   jobs that run it (the job records the same version in its logs' provenance, `prov_code`);
+# - `flags=cli(...)` renders the config values the job needs; every value reaches the shell quoted
+#   (`cli`, Snakemake's `:q`): a path with spaces, quotes or `$(...)` is one word, never a command.
+ROOT = Path(workflow.basedir)
+shell.prefix(
+    f"export OVERPARAM_ROOT={shlex.quote(str(ROOT))}; "
+    f"PATH={shlex.quote(str(ROOT / 'scripts'))}:{shlex.quote(str(Path(sys.executable).parent))}:\"$PATH\"; "
+)
 
 
 def code(script):
     """The code version of scripts/`script` (see fingerprint.code_version)."""
-    return code_version(Path(SCRIPTS, script))
-
-
-def arg(value):
-    """One command-line word: numbers exactly (repr), everything else as text."""
-    if isinstance(value, float):
-        return num(value)
-    return str(value)
-
-
-def cli(*positional, **flags):
-    """Command-line arguments, every word shell-quoted: cli("lr", seeds=[0, 1], dry_run=True)
-    gives "lr --seeds 0 1 --dry-run". A list is one word per item; True is the bare flag;
-    False and None leave the flag out."""
-    words = [arg(p) for p in positional]
-    for name, value in flags.items():
-        flag = "--" + name.replace("_", "-")
-        if value is None or value is False:
-            continue
-        if value is True:
-            words.append(flag)
-        elif isinstance(value, (list, tuple)):
-            words += [flag, *map(arg, value)]
-        else:
-            words += [flag, arg(value)]
-    return " ".join(shlex.quote(w) for w in words)
+    return code_version(ROOT / "scripts" / script)
 
 
 # What each study gives the report, appended in the study's own .smk file. The study's
@@ -89,17 +66,16 @@ wildcard_constraints:
     grid=r"[0-9.e+_-]+",
 
 
-def repo_path(path):
-    """A file of the checkout (config.yaml names them relative to it) as a path relative to the
-    working directory: where the results live in the checkout, moving it changes no input path."""
-    return os.path.relpath(Path(workflow.basedir, path))
-
-
-def num(x):
-    """A number as paths and command lines write it: exactly (the shortest text that reads back as
-    the same float), 0.1, 0.0001, 1e-05, 0.0123456789; whole numbers without '.0'."""
-    text = repr(float(x))
-    return text[:-2] if text.endswith(".0") else text
+def repo_file(path, key=None):
+    """A file of the checkout that a job reads (a published table, the report's sources; config
+    names them relative to the checkout), checked now, as an absolute path. A job reads it as
+    "$OVERPARAM_ROOT"/path, never through an input path, which would change when the checkout
+    moves; its content is tracked instead (`file_digest` among the params), so editing it reruns
+    the jobs that read it and moving the checkout reruns nothing."""
+    f = ROOT / path
+    if not f.is_file():
+        raise ValueError(f"{f} is missing" + (f" (config {key}={path!r})" if key else ""))
+    return str(f)
 
 
 # planted.regimes.*.lr values that run the regime's own lr test
@@ -112,7 +88,8 @@ def check_config(cfg):
     - a planted regime names lrs only if its lr is tested;
     - spurious.k_min <= spurious.k_max, spurious.decide_below <= spurious.stuck_threshold and
       spurious.check.runs <= spurious.runs;
-    - every width of sumrelu.curve_ms is among sumrelu.ms;
+    - every width of sumrelu.curve_ms is among sumrelu.ms, and sumrelu.certify.eigenvalues is below
+      the number of weights of every width;
     - every epoch of gan.sample_epochs and update count of gan.sample_updates falls within some
       regime's training;
     - every GAN regime's batch size divides gan.epoch_samples, and gan.log_updates divides the
@@ -145,6 +122,10 @@ def check_config(cfg):
     missing = sorted(set(s["curve_ms"]) - set(s["ms"]))
     if missing:
         raise ValueError(f"config sumrelu.curve_ms has widths {missing} that sumrelu.ms does not list")
+    k, fewest = s["certify"]["eigenvalues"], min(s["ms"]) * s["d"]
+    if k > fewest or any(k >= m * s["d"] > s["certify"]["dense_max"] for m in s["ms"]):
+        raise ValueError(f"config sumrelu.certify.eigenvalues={k} must be below the {fewest} weights "
+                         f"(sumrelu.d x the least of sumrelu.ms) of the narrowest student")
     g = cfg["gan"]
     last = max(c["epochs"] for c in g["regimes"].values())
     beyond = sorted(e for e in g["sample_epochs"] if e > last)
@@ -209,6 +190,7 @@ def lr_test_runs(wildcards=None):
 
 def selected_lr():
     """The eta of the lr test, read once the checkpoint that selects it has run."""
+    check_selections()
     with open(checkpoints.planted_select_lr.get().output[0]) as f:
         return json.load(f)["lr"]
 
@@ -245,6 +227,7 @@ def regime_lr(name, r):
         return selected_lr()
     if lr in TESTED:
         r_test = r if lr == "tested_per_width" else PLANTED["lr_test"]["width"]
+        check_selections()
         with open(checkpoints.planted_select_regime_lr.get(regime=name, r=r_test).output[0]) as f:
             return json.load(f)["lr"]
     return lr
@@ -257,6 +240,37 @@ def regime_runs_of(name):
     for r in widths():
         by_lr.setdefault(regime_lr(name, r), []).append(r)
     return [f for lr, rs in by_lr.items() for f in planted_runs(PLANTED["regimes"][name], [lr], rs)]
+
+
+def missing_selections():
+    """The eta selections (checkpoint outputs) that are missing while results made from them
+    remain. Snakemake deletes a selection when its job fails, and then, seeing the results,
+    never runs the selection again: a changed config would leave them as they are, silently.
+    Returns the missing selection files, or [] when there is no such state."""
+    selections = ["results/planted/selected_lr.json"] + [
+        f"results/planted/selected_lr/{name}/r={r}.json"
+        for name in PLANTED["regimes"] for r in regime_lr_widths(name)]
+    made_from = ["results/planted/summary.csv", "results/planted/runs.parquet", "figures/overparam.pdf",
+                 "figures/overparam_regimes.pdf", "figures/overparam_cosines.pdf",
+                 "report/generated/planted/numbers.tex"]
+    if not any(Path(f).exists() for f in made_from):
+        return []
+    return [f for f in selections if not Path(f).exists()]
+
+
+def check_selections():
+    """Stop, before any job, in the state that `missing_selections` describes, saying what to
+    run; a command that asks for the missing selections themselves goes on. Called by the input
+    functions that read a selection, while Snakemake builds the DAG (its targets are known then)."""
+    missing = missing_selections()
+    asked = {os.path.normpath(t) for t in workflow.dag_settings.targets}
+    if not missing or workflow.dag_settings.target_jobs or set(missing) <= asked:
+        return
+    raise ValueError(
+        f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing (a failed or cut-off job, or "
+        "deleted) while results made from the eta they select remain: Snakemake would not rerun those "
+        "results even where the config changed them. Rebuild the selections first, then run your "
+        f"command again:\n    snakemake --cores 8 {' '.join(shlex.quote(f) for f in missing)}")
 
 
 def regime_runs(wildcards=None):
@@ -369,6 +383,14 @@ def spurious_cells(check=False):
     ]
 
 
+# The published numbers the studies are compared with (data/anchors/)
+ANCHORS = {
+    "v2": repo_file("data/anchors/published_v2.csv"),
+    "spurious": repo_file(SPURIOUS["anchor"], "spurious.anchor"),
+    "families": repo_file(SPURIOUS["anchor_families"], "spurious.anchor_families"),
+}
+
+
 # GAN (rules/gan.smk)
 GAN = config["gan"]
 # A GAN run is named by its regime and every setting that makes it.
@@ -384,7 +406,7 @@ DEFAULT_IDX_DIR = "data/mnist"
 def gan_idx_dir():
     """gan.data.idx_dir: a relative folder is read relative to the checkout; "" names none."""
     d = GAN["data"]["idx_dir"]
-    return (d if Path(d).is_absolute() else repo_path(d)) if d else ""
+    return str(ROOT / d) if d else ""
 
 
 def gan_source():
@@ -407,7 +429,11 @@ def gan_source():
     except DataError as e:
         raise ValueError(str(e)) from None
     print(f"GAN study: MNIST from {where}", file=sys.stderr)
-    plan["files"] = [str(f) for f in plan["files"]]
+    plan["content"] = file_digest(plan["files"])
+    # as the job's command line gives them: relative to the checkout where they lie in it (moving
+    # the checkout then changes nothing), else absolute
+    plan["files"] = [os.path.relpath(f, ROOT) if Path(f).resolve().is_relative_to(ROOT.resolve()) else str(f)
+                     for f in plan["files"]]
     return plan
 
 

@@ -4,24 +4,24 @@
 
 
 rule gan_data:
-    input:
-        GAN_DATA["files"],  # the IDX files the check found (none for the other sources)
     output:
         "results/gan/data/mnist.npz",
     params:
         code=code("gan_data.py"),
-        # the source the check chose, not gan.data.idx_dir: a folder that falls back to the same
-        # digits as "" is the same job; the files' content, so a replaced file reruns the rule
+        # the source the check chose, not gan.data.idx_dir (a folder that falls back to the same
+        # digits as "" is the same job), and the IDX files by content (as repo_file: a replaced
+        # or added file reruns the rule, a moved folder does not)
         flags=cli(source=GAN_DATA["source"], holdout=lookup(dpath="gan/data/holdout", within=config),
                   seed=lookup(dpath="gan/data/split_seed", within=config)),
-        content=file_digest(GAN_DATA["files"]),
+        content=GAN_DATA["content"],
+        idx_files=GAN_DATA["files"],
     log:
         "logs/gan/data.log",
     benchmark:
         "benchmarks/gan/data.tsv"
     priority: gan_cost()  # it gates the longest jobs of the workflow
     shell:
-        RUN + "gan_data.py {params.flags} --idx-files {input:q} --out {output:q} > {log:q} 2>&1"
+        "gan_data.py {params.flags} --root \"$OVERPARAM_ROOT\" --idx-files {params.idx_files:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule gan_classifier:
@@ -42,7 +42,7 @@ rule gan_classifier:
         "benchmarks/gan/classifier.tsv"
     threads: 1
     shell:
-        RUN + "gan_classifier.py --data {input:q} {params.flags} --threads {threads} --model-out {output.model:q} "
+        "gan_classifier.py --data {input:q} {params.flags} --threads {threads} --model-out {output.model:q} "
         "--log-out {output.log:q} --reference-out {output.reference:q} > {log:q} 2>&1"
 
 
@@ -55,7 +55,6 @@ rule gan_train:
         generator=f"{GAN_RUN}/generator.pt",
     params:
         code=code("gan_train.py"),
-        # the device is where, not what: read when the job starts, it reruns nothing (README)
         flags=lambda wc: cli(regime=wc.regime, lr_g=wc.lr_g, lr_d=wc.lr_d, batch_size=wc.batch, epochs=wc.epochs,
                              epoch_samples=lookup(dpath="gan/epoch_samples", within=config), seed=wc.seed,
                              sample_epochs=lookup(dpath="gan/sample_epochs", within=config),
@@ -68,12 +67,13 @@ rule gan_train:
         f"benchmarks/{GAN_RUN_ID}.tsv"
     resources:
         gpu=lookup(dpath="gan/cluster_gpus", within=config),
+        device=lookup(dpath="gan/device", within=config),  # where, not what: a change reruns nothing
     priority: gan_cost  # the longest jobs of the workflow: start them first
     threads: lookup(dpath="gan/threads", within=config)
     wildcard_constraints:
         regime="|".join(GAN["regimes"]),
     shell:
-        RUN + "gan_train.py --data {input:q} {params.flags} --device {config[gan][device]} --threads {threads} "
+        "gan_train.py --data {input:q} {params.flags} --device {resources.device} --threads {threads} "
         "--checkpoint {params.checkpoint:q} --log-out {output.log:q} --samples-out {output.samples:q} "
         "--generator-out {output.generator:q} > {log:q} 2>&1"
 
@@ -92,7 +92,7 @@ rule gan_quality:
     benchmark:
         f"benchmarks/{GAN_RUN_ID}.quality.tsv"
     shell:
-        RUN + "gan_quality.py --classifier {input.classifier:q} --samples {input.samples:q} --log {input.log:q} "
+        "gan_quality.py --classifier {input.classifier:q} --samples {input.samples:q} --log {input.log:q} "
         "--out {output:q} > {log:q} 2>&1"
 
 
@@ -113,7 +113,7 @@ rule gan_summary:
     benchmark:
         "benchmarks/gan/summary.tsv"
     shell:
-        RUN + "gan_summary.py --logs {input.logs:q} --quality {input.quality:q} --reference {input.reference:q} "
+        "gan_summary.py --logs {input.logs:q} --quality {input.quality:q} --reference {input.reference:q} "
         "{params.flags} --runs-out {output.runs:q} --quality-out {output.quality:q} "
         "--summary-out {output.summary:q} > {log:q} 2>&1"
 
@@ -132,7 +132,7 @@ rule gan_plot_samples:
     benchmark:
         "benchmarks/figures/gan_samples.tsv"
     shell:
-        RUN + "gan_plot.py samples {params.flags} --samples {input.samples:q} --logs {input.logs:q} "
+        "gan_plot.py samples {params.flags} --samples {input.samples:q} --logs {input.logs:q} "
         "--out {output:q} > {log:q} 2>&1"
 
 
@@ -150,7 +150,7 @@ rule gan_plot_samples_updates:
     benchmark:
         "benchmarks/figures/gan_samples_updates.tsv"
     shell:
-        RUN + "gan_plot.py samples {params.flags} --samples {input.samples:q} --logs {input.logs:q} "
+        "gan_plot.py samples {params.flags} --samples {input.samples:q} --logs {input.logs:q} "
         "--out {output:q} > {log:q} 2>&1"
 
 
@@ -166,7 +166,7 @@ rule gan_plot_curves:
     benchmark:
         "benchmarks/figures/gan_curves.tsv"
     shell:
-        RUN + "gan_plot.py curves --by epoch --logs {input:q} --out {output:q} > {log:q} 2>&1"
+        "gan_plot.py curves --by epoch --logs {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule gan_plot_curves_updates:
@@ -181,7 +181,7 @@ rule gan_plot_curves_updates:
     benchmark:
         "benchmarks/figures/gan_curves_updates.tsv"
     shell:
-        RUN + "gan_plot.py curves --by updates --logs {input:q} --out {output:q} > {log:q} 2>&1"
+        "gan_plot.py curves --by updates --logs {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule gan_plot_quality:
@@ -197,7 +197,7 @@ rule gan_plot_quality:
     benchmark:
         "benchmarks/figures/gan_quality.tsv"
     shell:
-        RUN + "gan_plot.py quality --quality {input.quality:q} --reference {input.reference:q} --out {output:q} "
+        "gan_plot.py quality --quality {input.quality:q} --reference {input.reference:q} --out {output:q} "
         "> {log:q} 2>&1"
 
 
@@ -216,7 +216,7 @@ rule gan_numbers:
     benchmark:
         "benchmarks/report/gan_numbers.tsv"
     shell:
-        RUN + "gan_numbers.py --runs {input.runs:q} --quality {input.quality:q} --out-dir report/generated/gan "
+        "gan_numbers.py --runs {input.runs:q} --quality {input.quality:q} --out-dir report/generated/gan "
         "> {log:q} 2>&1"
 
 

@@ -16,7 +16,7 @@ rule planted_check:
     benchmark:
         "benchmarks/planted/teacher_check.tsv"
     shell:
-        RUN + "planted_check.py {params.flags} --out {output.table:q} > {log:q} 2>&1"
+        "planted_check.py {params.flags} --out {output.table:q} > {log:q} 2>&1"
 
 
 rule planted_train:
@@ -33,7 +33,6 @@ rule planted_train:
         ),
     params:
         code=code("planted_train.py"),
-        # the device is where, not what: read when the job starts, it reruns nothing (README)
         flags=lambda wc: cli(**teacher_flags(), samples_per_epoch=PLANTED["samples_per_epoch"],
                              halve_every=PLANTED["halve_every"], optimizer=wc.optimizer, init_scale=wc.init,
                              batch_size=wc.batch, lrs=job_values(wc.lrs, str), epochs=wc.epochs,
@@ -42,10 +41,12 @@ rule planted_train:
         f"logs/planted/runs/{PLANTED_JOB}.log",
     benchmark:
         f"benchmarks/planted/runs/{PLANTED_JOB}.tsv"
+    resources:
+        device=lookup(dpath="planted/device", within=config),  # where, not what: a change reruns nothing
     threads: min(lookup(dpath="planted/threads", within=config), len(PLANTED["seeds"]))  # a thread per seed at most
     priority: planted_cost
     shell:
-        RUN + "planted_train.py {params.flags} --device {config[planted][device]} --threads {threads} "
+        "planted_train.py {params.flags} --device {resources.device} --threads {threads} "
         "--out {output.logs:q} --weights-out {output.weights:q} > {log:q} 2>&1"
 
 
@@ -62,7 +63,7 @@ checkpoint planted_select_lr:
         "benchmarks/planted/select_lr.tsv"
     priority: planted_sweeps_cost()
     shell:
-        RUN + "planted_select_lr.py {input:q} --out {output:q} > {log:q} 2>&1"
+        "planted_select_lr.py {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 # A regime's own lr test at width r (planted.regimes.<name>.lr: tested or tested_per_width).
@@ -82,7 +83,7 @@ checkpoint planted_select_regime_lr:
         regime="|".join(PLANTED["regimes"]),
         r=r"\d+",
     shell:
-        RUN + "planted_select_lr.py {input:q} --out {output:q} > {log:q} 2>&1"
+        "planted_select_lr.py {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule planted_plot_lr:
@@ -97,7 +98,7 @@ rule planted_plot_lr:
     benchmark:
         "benchmarks/figures/lr_test.tsv"
     shell:
-        RUN + "planted_plot.py lr --study lr_test {input:q} --out {output:q} > {log:q} 2>&1"
+        "planted_plot.py lr --study lr_test {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule planted_plot_width:
@@ -113,7 +114,7 @@ rule planted_plot_width:
     benchmark:
         "benchmarks/figures/overparam.tsv"
     shell:
-        RUN + "planted_plot.py width --study width_test {input:q} {params.flags} --out {output:q} > {log:q} 2>&1"
+        "planted_plot.py width --study width_test {input:q} {params.flags} --out {output:q} > {log:q} 2>&1"
 
 
 rule planted_plot_regimes:
@@ -130,7 +131,7 @@ rule planted_plot_regimes:
     benchmark:
         "benchmarks/figures/overparam_regimes.tsv"
     shell:
-        RUN + "planted_plot.py regimes {params.studies} {params.flags} --out {output:q} > {log:q} 2>&1"
+        "planted_plot.py regimes {params.studies} {params.flags} --out {output:q} > {log:q} 2>&1"
 
 
 # Every training run of the study and its final weights, without the tables and figures:
@@ -160,7 +161,7 @@ rule planted_summary:
     benchmark:
         "benchmarks/planted/summary.tsv"
     shell:
-        RUN + "planted_summary.py {params.studies} --selected-lr {input.selected:q} --weights {input.weights:q} "
+        "planted_summary.py {params.studies} --selected-lr {input.selected:q} --weights {input.weights:q} "
         "{params.flags} --runs-out {output.runs:q} --summary-out {output.summary:q} "
         "--solutions-out {output.solutions:q} > {log:q} 2>&1"
 
@@ -178,7 +179,7 @@ rule planted_plot_distance:
     benchmark:
         "benchmarks/figures/overparam_distance.tsv"
     shell:
-        RUN + "planted_plot_solutions.py distance --solutions {input:q} --out {output:q} > {log:q} 2>&1"
+        "planted_plot_solutions.py distance --solutions {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule planted_plot_cosines:
@@ -195,7 +196,7 @@ rule planted_plot_cosines:
     benchmark:
         "benchmarks/figures/overparam_cosines.tsv"
     shell:
-        RUN + "planted_plot_solutions.py cosines --solutions {input.solutions:q} --weights {input.weights:q} "
+        "planted_plot_solutions.py cosines --solutions {input.solutions:q} --weights {input.weights:q} "
         "--study width_test --out {output:q} > {log:q} 2>&1"
 
 
@@ -206,7 +207,6 @@ rule planted_numbers:
         solutions=rules.planted_summary.output.solutions,
         selected=rules.planted_select_lr.output[0],
         check=rules.planted_check.output.table,
-        anchors=repo_path("data/anchors/published_v2.csv"),
     output:
         numbers=generated("planted", "numbers.tex")[0],
         claims=generated("planted", "claims.csv")[0],
@@ -214,13 +214,14 @@ rule planted_numbers:
                          "regimes_table.tex", "distance_table.tex", "stuck_table.tex"),
     params:
         code=code("planted_numbers.py"),
+        published=file_digest([ANCHORS["v2"]]),  # its content (repo_file)
     log:
         "logs/report/planted_numbers.log",
     benchmark:
         "benchmarks/report/planted_numbers.tsv"
     shell:
-        RUN + "planted_numbers.py --runs {input.runs:q} --summary {input.summary:q} --solutions {input.solutions:q} "
-        "--selected-lr {input.selected:q} --teacher-check {input.check:q} --anchors {input.anchors:q} "
+        "planted_numbers.py --runs {input.runs:q} --summary {input.summary:q} --solutions {input.solutions:q} "
+        "--selected-lr {input.selected:q} --teacher-check {input.check:q} --anchors \"$OVERPARAM_ROOT/data/anchors/published_v2.csv\" "
         "--out-dir report/generated/planted > {log:q} 2>&1"
 
 

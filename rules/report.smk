@@ -8,7 +8,8 @@
 # and its figures, appended to REPORT_FIGURES; its text goes in report/sections/.
 
 # report.tex \input's every section it lists; all of report/sections/ is staged for the build.
-REPORT_SECTIONS = sorted(repo_path(p) for p in Path(workflow.basedir, "report", "sections").glob("*.tex"))
+# (read by the job from "$OVERPARAM_ROOT"/report; tracked by content: repo_file)
+REPORT_SOURCES = [repo_file("report/report.tex"), *sorted(str(p) for p in (ROOT / "report" / "sections").glob("*.tex"))]
 
 
 rule report_numbers:
@@ -27,15 +28,13 @@ rule report_numbers:
     benchmark:
         "benchmarks/report/numbers.tsv"
     shell:
-        RUN + "report_numbers.py --study-numbers {input.numbers:q} --claims {input.claims:q} {params.flags} "
+        "report_numbers.py --study-numbers {input.numbers:q} --claims {input.claims:q} {params.flags} "
         "--generated-dir report/generated --out {output.numbers:q} --appendix {output.appendix:q} "
         "--html {output.html:q} > {log:q} 2>&1"
 
 
 rule report_pdf:
     input:
-        tex=repo_path("report/report.tex"),
-        sections=REPORT_SECTIONS,
         numbers=rules.report_numbers.output.numbers,
         appendix=rules.report_numbers.output.appendix,
         study_numbers=[part.output.numbers for part in REPORT_PARTS],
@@ -45,12 +44,14 @@ rule report_pdf:
         "report/report.pdf",
     params:
         code=code("report_pdf.py"),
+        sources=file_digest(REPORT_SOURCES),
     log:
         "logs/report/report_pdf.log",
     benchmark:
         "benchmarks/report/report_pdf.tsv"
     shell:
-        RUN + "report_pdf.py --tex {input.tex:q} --sections {input.sections:q} --generated-dir report/generated "
+        "report_pdf.py --tex \"$OVERPARAM_ROOT/report/report.tex\" "
+        "--sections \"$OVERPARAM_ROOT/report/sections/\"*.tex --generated-dir report/generated "
         "--generated {input.numbers:q} {input.appendix:q} {input.study_numbers:q} {input.tables:q} "
         "--figures {input.figures:q} --build-dir report/build --out {output:q} > {log:q} 2>&1"
 

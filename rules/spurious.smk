@@ -19,15 +19,13 @@ rule spurious_cell:
     threads: lookup(dpath="spurious/threads", within=config)
     priority: spurious_cost
     shell:
-        RUN + "spurious_cell.py {params.flags} --threads {threads} --out {output:q} > {log:q} 2>&1"
+        "spurious_cell.py {params.flags} --threads {threads} --out {output:q} > {log:q} 2>&1"
 
 
 rule spurious_table:
     input:
         cells=spurious_cells(),
         check=spurious_cells(check=True),
-        anchor=repo_path(SPURIOUS["anchor"]),
-        anchor_families=repo_path(SPURIOUS["anchor_families"]),
     output:
         table=report("results/spurious/spurious_table.csv", caption="../report/captions/spurious_table.rst", category="Spurious minima"),
         figure=report("figures/spurious_minima.pdf", caption="../report/captions/spurious_minima.rst", category="Spurious minima"),
@@ -36,6 +34,9 @@ rule spurious_table:
         check=report("results/spurious/check_table.csv", caption="../report/captions/spurious_check.rst", category="Spurious minima"),
     params:
         code=code("spurious_table.py"),
+        published=file_digest([ANCHORS["spurious"], ANCHORS["families"]]),  # their content (repo_file)
+        anchor=lookup(dpath="spurious/anchor", within=config),
+        anchor_families=lookup(dpath="spurious/anchor_families", within=config),
         # relabels runs only: reruns no cell
         flags=cli(stuck_threshold=lookup(dpath="spurious/stuck_threshold", within=config)),
     log:
@@ -43,8 +44,8 @@ rule spurious_table:
     benchmark:
         "benchmarks/spurious/table.tsv"
     shell:
-        RUN + "spurious_table.py --cells {input.cells:q} --check-cells {input.check:q} --anchor {input.anchor:q} "
-        "--anchor-families {input.anchor_families:q} {params.flags} --families-out {output.families:q} "
+        "spurious_table.py --cells {input.cells:q} --check-cells {input.check:q} --anchor \"$OVERPARAM_ROOT/\"{params.anchor:q} "
+        "--anchor-families \"$OVERPARAM_ROOT/\"{params.anchor_families:q} {params.flags} --families-out {output.families:q} "
         "--table-out {output.table:q} --check-out {output.check:q} --figure-out {output.figure:q} "
         "--evidence-out {output.evidence:q} > {log:q} 2>&1"
 
@@ -65,7 +66,7 @@ rule spurious_numbers:
     benchmark:
         "benchmarks/report/spurious_numbers.tsv"
     shell:
-        RUN + "spurious_numbers.py --table {input.table:q} --check {input.check:q} --cells {input.cells:q} "
+        "spurious_numbers.py --table {input.table:q} --check {input.check:q} --cells {input.cells:q} "
         "--out-dir report/generated/spurious > {log:q} 2>&1"
 
 

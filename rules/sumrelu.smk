@@ -18,7 +18,7 @@ rule sumrelu_train:
     threads: 1
     priority: sumrelu_cost
     shell:
-        RUN + "sumrelu_train.py {params.flags} --threads {threads} --log-out {output.log:q} "
+        "sumrelu_train.py {params.flags} --threads {threads} --log-out {output.log:q} "
         "--weights-out {output.weights:q} > {log:q} 2>&1"
 
 
@@ -42,7 +42,7 @@ rule sumrelu_certify:
         "benchmarks/sumrelu/d={d}/m={m}/eta={c}_over_m/batch={batch}/iters={iters}/seeds={seeds}.certify.tsv"
     threads: 1
     shell:
-        RUN + "sumrelu_certify.py --weights {input.weights:q} {params.flags} --threads {threads} "
+        "sumrelu_certify.py --weights {input.weights:q} {params.flags} --threads {threads} "
         "--runs-out {output.runs:q} --lifts-out {output.lifts:q} > {log:q} 2>&1"
 
 
@@ -59,7 +59,7 @@ rule sumrelu_lr_test:
         f"benchmarks/{SUMRELU_TUNED.removeprefix('results/')}/lr_test.tsv"
     threads: 1
     shell:
-        RUN + "sumrelu_lr_test.py {params.flags} --threads {threads} --out {output:q} > {log:q} 2>&1"
+        "sumrelu_lr_test.py {params.flags} --threads {threads} --out {output:q} > {log:q} 2>&1"
 
 
 rule sumrelu_tuned_train:
@@ -78,7 +78,7 @@ rule sumrelu_tuned_train:
         f"benchmarks/{SUMRELU_TUNED.removeprefix('results/')}/train.tsv"
     threads: 1
     shell:
-        RUN + "sumrelu_train.py {params.flags} --lr-test {input:q} --threads {threads} --log-out {output.log:q} "
+        "sumrelu_train.py {params.flags} --lr-test {input:q} --threads {threads} --log-out {output.log:q} "
         "--weights-out {output.weights:q} > {log:q} 2>&1"
 
 
@@ -97,7 +97,7 @@ rule sumrelu_summary:
     benchmark:
         "benchmarks/sumrelu/summary.tsv"
     shell:
-        RUN + "sumrelu_summary.py --logs {input.logs:q} --weights {input.weights:q} {params.flags} "
+        "sumrelu_summary.py --logs {input.logs:q} --weights {input.weights:q} {params.flags} "
         "--runs-out {output.runs:q} --summary-out {output.summary:q} > {log:q} 2>&1"
 
 
@@ -108,12 +108,13 @@ rule sumrelu_checks:
         lr_tests=sumrelu_tuned("lr_test.parquet"),
         tuned=sumrelu_tuned("log.parquet"),
         runs=rules.sumrelu_summary.output.runs,
-        families=repo_path(SPURIOUS["anchor_families"]),
     output:
         certify=report("results/sumrelu/certify.csv", caption="../report/captions/sumrelu_certify.rst", category="Sum of ReLUs"),
         tuned=report("results/sumrelu/tuned.csv", caption="../report/captions/sumrelu_tuned.rst", category="Sum of ReLUs"),
     params:
         code=code("sumrelu_checks.py"),
+        published=file_digest([ANCHORS["families"]]),  # its content (repo_file)
+        families=lookup(dpath="spurious/anchor_families", within=config),
         flags=cli(threshold=lookup(dpath="sumrelu/stuck_threshold", within=config),
                   main_log_every=lookup(dpath="sumrelu/log_every", within=config)),
     log:
@@ -121,8 +122,8 @@ rule sumrelu_checks:
     benchmark:
         "benchmarks/sumrelu/checks.tsv"
     shell:
-        RUN + "sumrelu_checks.py --certify {input.certify:q} --lifts {input.lifts:q} --lr-tests {input.lr_tests:q} "
-        "--tuned {input.tuned:q} --runs {input.runs:q} --families {input.families:q} {params.flags} "
+        "sumrelu_checks.py --certify {input.certify:q} --lifts {input.lifts:q} --lr-tests {input.lr_tests:q} "
+        "--tuned {input.tuned:q} --runs {input.runs:q} --families \"$OVERPARAM_ROOT/\"{params.families:q} {params.flags} "
         "--certify-out {output.certify:q} --tuned-out {output.tuned:q} > {log:q} 2>&1"
 
 
@@ -139,7 +140,7 @@ rule sumrelu_plot_curves:
     benchmark:
         "benchmarks/figures/sumrelu.tsv"
     shell:
-        RUN + "sumrelu_plot.py curves --logs {input:q} {params.flags} --out {output:q} > {log:q} 2>&1"
+        "sumrelu_plot.py curves --logs {input:q} {params.flags} --out {output:q} > {log:q} 2>&1"
 
 
 rule sumrelu_plot_vs_m:
@@ -156,7 +157,7 @@ rule sumrelu_plot_vs_m:
     benchmark:
         "benchmarks/figures/sumrelu_vs_m.tsv"
     shell:
-        RUN + "sumrelu_plot.py vs_m --runs {input.runs:q} --summary {input.summary:q} --tuned {input.tuned:q} "
+        "sumrelu_plot.py vs_m --runs {input.runs:q} --summary {input.summary:q} --tuned {input.tuned:q} "
         "--out {output:q} > {log:q} 2>&1"
 
 
@@ -179,7 +180,7 @@ rule sumrelu_numbers:
     benchmark:
         "benchmarks/report/sumrelu_numbers.tsv"
     shell:
-        RUN + "sumrelu_numbers.py --runs {input.runs:q} --summary {input.summary:q} --logs {input.logs:q} "
+        "sumrelu_numbers.py --runs {input.runs:q} --summary {input.summary:q} --logs {input.logs:q} "
         "{params.flags} --certify {input.certify:q} --tuned {input.tuned:q} --out-dir report/generated/sumrelu "
         "> {log:q} 2>&1"
 

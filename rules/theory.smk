@@ -13,7 +13,7 @@ rule theory_check:
     wildcard_constraints:
         check="v1a|v1c",
     shell:
-        RUN + "theory_check.py {wildcards.check} --out {output:q} > {log:q} 2>&1"
+        "theory_check.py {wildcards.check} --out {output:q} > {log:q} 2>&1"
 
 
 # V1(b) alone depends on theory.v1b_*: changing them reruns this check only.
@@ -29,7 +29,7 @@ rule theory_balance:
     benchmark:
         "benchmarks/theory/v1b.tsv"
     shell:
-        RUN + "theory_check.py v1b {params.flags} --out {output:q} > {log:q} 2>&1"
+        "theory_check.py v1b {params.flags} --out {output:q} > {log:q} 2>&1"
 
 
 rule theory_figure:
@@ -46,7 +46,7 @@ rule theory_figure:
     wildcard_constraints:
         check="l4|l51",
     shell:
-        RUN + "theory_check.py {wildcards.check} {params.flags} --out {output.table:q} --figure {output.figure:q} "
+        "theory_check.py {wildcards.check} {params.flags} --out {output.table:q} --figure {output.figure:q} "
         "> {log:q} 2>&1"
 
 
@@ -74,7 +74,7 @@ rule theory_numbers:
     benchmark:
         "benchmarks/report/theory_numbers.tsv"
     shell:
-        RUN + "theory_numbers.py --checks {input:q} --out-dir report/generated/theory > {log:q} 2>&1"
+        "theory_numbers.py --checks {input:q} --out-dir report/generated/theory > {log:q} 2>&1"
 
 
 # The study's outputs: snakemake --cores 8 theory

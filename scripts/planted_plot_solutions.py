@@ -27,6 +27,7 @@ def distance(sol: pd.DataFrame, out: str) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
     for ax, col, name in zip(axes, ("U_dist", "V_dist"), ("U", "V")):
         sns.lineplot(data=sol, x="r", y=col, hue="study", estimator="median", errorbar=None, marker="o", ax=ax)
+        np.random.seed(0)  # seaborn's strip-plot jitter draws from numpy's global stream
         sns.stripplot(data=sol, x="r", y=col, hue="study", native_scale=True, size=2.5, alpha=0.5,
                       legend=False, ax=ax)
         ax.set(xscale="log", yscale="log", xlabel="student width r",

@@ -10,6 +10,7 @@
 import argparse
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator, ScalarFormatter
@@ -61,6 +62,7 @@ def vs_m(runs: pd.DataFrame, summary: pd.DataFrame, tuned: pd.DataFrame, out: st
     ax.set_ylabel("fraction of runs stuck")
     ax.set_title(f"final exact loss > {summary['threshold'].iloc[0]:g} (95% Wilson interval)", fontsize=9)
     ax = axes[1]
+    np.random.seed(0)  # seaborn's strip-plot jitter draws from numpy's global stream
     sns.stripplot(data=runs, x="m", y="final_exact_loss", hue="stuck", native_scale=True, log_scale=(True, True),
                   jitter=0.08, size=3, palette={True: "tab:red", False: "tab:blue"}, ax=ax)
     ax.axhline(summary["threshold"].iloc[0], color="gray", linestyle=":")

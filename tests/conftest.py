@@ -16,10 +16,11 @@ set_threads(1)
 torch.set_default_dtype(torch.float32)
 
 
-def snakemake(*args, cwd=None, check=True, timeout=900):
-    """Run the real workflow in a subprocess, with this interpreter's Snakemake."""
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), *args]
+def snakemake(*args, cwd=None, check=True, timeout=900, snakefile=None, env=None):
+    """Run the real workflow in a subprocess, with this interpreter's Snakemake (and the
+    Snakefile of this checkout, or `snakefile`; `env` adds to the environment)."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(snakefile or ROOT / "Snakefile"), *args]
     out = subprocess.run(cmd, cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     if check and out.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}")

@@ -48,3 +48,52 @@ def test_non_finite_numbers_are_rejected_naming_the_key(value):
     c["gan"]["regimes"]["original"]["lr_d"] = value
     with pytest.raises(ValueError, match=r"gan\.regimes\.original\.lr_d .*finite"):
         normalize(c, SCHEMA)
+
+
+def test_equal_values_take_one_form():
+    """`10000` for a number the schema wants as any number is `1.0e+4`, and a reordered set of
+    seeds or epochs is the same set: both must name the same jobs (no rerun)."""
+    a, b = default(), default()
+    b["spurious"]["restart_above"] = 10000
+    b["planted"]["seeds"] = list(reversed(b["planted"]["seeds"]))
+    b["gan"]["sample_epochs"] = list(reversed(b["gan"]["sample_epochs"]))
+    b["gan"]["sample_updates"] = list(reversed(b["gan"]["sample_updates"]))
+    normalize(a, SCHEMA), normalize(b, SCHEMA)
+    assert a == b and type(b["spurious"]["restart_above"]) is float
+    assert type(b["planted"]["teacher"]["D"]) is int  # integers stay integers
+
+
+def test_the_default_config_needs_no_note():
+    assert normalize(default(), SCHEMA) == []
+
+
+def test_the_note_on_positive_exponents_gives_advice_that_works():
+    c = default()
+    c["spurious"]["restart_above"] = "1.0e4"
+    notes = normalize(c, SCHEMA)
+    assert c["spurious"]["restart_above"] == 1.0e4 and "1.0e+4" in notes[0]
+    assert yaml.safe_load("x: 1.0e+4")["x"] == 1.0e4  # the advice parses as a number
+
+
+def test_a_yaml_error_is_named_with_its_line(tmp_path):
+    from overparam.config import read_yaml
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("planted:\n  seeds: [0, 1\n  threads: 2\n")
+    with pytest.raises(ValueError, match=r"bad.yaml does not parse as YAML at line 3"):
+        read_yaml(bad)
+
+
+@pytest.mark.parametrize("argv, dropped", [
+    (["snakemake", "--configfile", "a.yaml", "--cores", "1", "--configfile", "b.yaml"], True),
+    (["snakemake", "--configfile=a.yaml", "--configfiles", "b.yaml"], True),
+    (["snakemake", "--configfile", "a.yaml", "b.yaml", "-n"], False),
+    (["snakemake", "-n"], False),
+])
+def test_a_repeated_configfile_flag_is_refused(argv, dropped):
+    from overparam.config import repeated_config_flags
+
+    message = repeated_config_flags(argv)
+    assert (message is not None) == dropped
+    if dropped:
+        assert "--configfile a.yaml b.yaml" in message

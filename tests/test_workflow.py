@@ -47,6 +47,10 @@ def write_config(tmp_path, edit):
     (lambda c: c["spurious"].update(decide_below=0.01), "spurious.decide_below=0.01"),
     (lambda c: c["spurious"]["check"].update(runs=99), "spurious.check.runs=99"),
     (lambda c: c["spurious"].update(safety_cap=0), "safety_cap"),
+    (lambda c: c["gan"]["data"].update(holdout=2600), "gan.data.holdout=2600 must be between 1 and half of the 5000"),
+    (lambda c: c["sumrelu"].update(certify={"eigenvalues": 17}), "sumrelu.certify.eigenvalues=17"),
+    (lambda c: c["planted"].update(seeds=[0, 2**40]), "seeds"),
+    (lambda c: c["gan"]["classifier"].update(seed=2**33), "seed"),
 ])
 def test_bad_config_is_rejected_before_any_job(tmp_path, run_snakemake, edit, key):
     bad = write_config(tmp_path, edit)
@@ -66,6 +70,17 @@ def test_corrupt_mnist_file_is_named_before_any_job(tmp_path, run_snakemake):
     assert out.returncode != 0
     assert "train-images-idx3-ubyte is corrupt" in out.stderr + out.stdout
     assert not (tmp_path / "results").exists()
+
+
+def test_an_idx_file_without_digits_is_named_before_any_job(tmp_path, run_snakemake):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    (folder / "train-images-idx3-ubyte").write_bytes((2051).to_bytes(4, "big") + bytes(4) + (28).to_bytes(4, "big") * 2)
+    (folder / "train-labels-idx1-ubyte").write_bytes((2049).to_bytes(4, "big") + bytes(4))
+    bad = write_config(tmp_path, lambda c: c["gan"]["data"].update(idx_dir=str(folder)))
+    out = run_snakemake("-n", "--configfile", str(bad), "--directory", str(tmp_path), check=False)
+    assert out.returncode != 0
+    assert "train-labels-idx1-ubyte holds no digits" in out.stderr + out.stdout and "gan.data.idx_dir" in out.stderr
 
 
 def test_whole_floats_and_yaml_1_1_numbers_name_the_same_jobs(tmp_path, run_snakemake):

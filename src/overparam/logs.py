@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .fingerprint import code_version
+
 
 def _version(pkg: str) -> str:
     try:
@@ -48,9 +50,9 @@ def provenance(device: str = "cpu", threads: int | None = None) -> dict:
         "prov_pandas": _version("pandas"),
         "prov_overparam": _version("overparam"),
         "prov_git_commit": git_commit(),
-        # the version of the job's script and the modules it imports (the workflow's `code`
-        # param, overparam.fingerprint), as Snakemake tracked it for reruns
-        "prov_code": os.environ.get("OVERPARAM_CODE", "not run by the workflow"),
+        # the version of the running script and the modules it imports: the workflow's `code`
+        # param, which Snakemake tracks for reruns (overparam.fingerprint)
+        "prov_code": code_version(sys.argv[0]) if Path(sys.argv[0]).is_file() else "unknown",
         "prov_device": device,
         "prov_threads": threads if threads is not None else torch.get_num_threads(),
         "prov_host": socket.gethostname(),

@@ -32,7 +32,8 @@ def curves(ax, df, x: str, y: str, hue: str, title: str | None = None, units: st
 def save(fig, pdf_path: str) -> None:
     """Write `pdf_path` and a PNG twin beside it, each through `replacing` (atomically)."""
     pdf_path = Path(pdf_path)
-    for path, kw in ((pdf_path.with_suffix(".png"), {"dpi": 150}), (pdf_path, {})):
+    # no creation date in the PDF: the same inputs give the same bytes
+    for path, kw in ((pdf_path.with_suffix(".png"), {"dpi": 150}), (pdf_path, {"metadata": {"CreationDate": None}})):
         with replacing(path) as tmp:
             fig.savefig(tmp, format=path.suffix[1:], bbox_inches="tight", **kw)
     plt.close(fig)

@@ -45,7 +45,10 @@ def build_pdf(tex: str, groups: dict[str, list[str]], build_dir: str, out: str,
         raise SystemExit(f"latexmk is not installed: apt-get install {TEX_PACKAGES} (see README, Report)")
     main = stage(Path(build_dir), tex, groups, roots)
     cmd = [latexmk, "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", main.name]
-    done = subprocess.run(cmd, cwd=main.parent, capture_output=True, text=True)
+    # the same sources give the same PDF bytes: pdfTeX takes its dates and its file /ID from
+    # SOURCE_DATE_EPOCH (the report prints no date); a user's own value is kept
+    env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0"), "FORCE_SOURCE_DATE": "1"}
+    done = subprocess.run(cmd, cwd=main.parent, capture_output=True, text=True, env=env)
     print(done.stdout[-6000:], done.stderr[-3000:], sep="\n")
     log = main.with_suffix(".log")
     problems = log_problems(log.read_text(errors="replace")) if log.exists() else []
