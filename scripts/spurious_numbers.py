@@ -8,7 +8,7 @@ import pandas as pd
 from overparam.numbers import write
 from overparam.numbers.spurious import build
 
-CELL_COLUMNS = ["k", "n", "seed", "prov_git_commit"]
+CELL_COLUMNS = ["k", "n", "seed", "prov_git_commit", "prov_code"]
 
 
 def main(argv=None):

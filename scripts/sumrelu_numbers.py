@@ -9,7 +9,8 @@ import pandas as pd
 from overparam.numbers import write
 from overparam.numbers.sumrelu import build
 
-LOG_COLUMNS = ["m", "seed", "iteration", "exact_loss", "mc_loss", "log_every", "mc_samples", "prov_git_commit"]
+LOG_COLUMNS = ["m", "seed", "iteration", "exact_loss", "mc_loss", "log_every", "mc_samples", "prov_git_commit",
+               "prov_code"]
 
 
 def main(argv=None):

@@ -35,8 +35,12 @@ def run_snakemake():
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory):
     """The workflow run once on tests/tiny_config.yaml, shared by the tests that read its outputs:
-    every output of `all` and, where latexmk is installed, report/report.pdf. Returns its folder."""
-    root = tmp_path_factory.mktemp("tiny")
+    every output of `all` and, where latexmk is installed, report/report.pdf. Returns its folder.
+    OVERPARAM_TINY_RUN names a folder to build in (or bring up to date) instead of a new one."""
+    if os.environ.get("OVERPARAM_TINY_RUN"):  # a finished tiny build to reuse (it is brought up to date)
+        root = Path(os.environ["OVERPARAM_TINY_RUN"])
+    else:
+        root = tmp_path_factory.mktemp("tiny")
     targets = ["all"] + (["report/report.pdf"] if shutil.which("latexmk") else [])
     snakemake("--cores", "2", "--configfile", str(TINY), "--directory", str(root), *targets)
     return root

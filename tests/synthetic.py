@@ -7,7 +7,7 @@ from overparam import theory
 from overparam.planted_summary import final_rows, select_lr, width_summary
 from overparam.sumrelu_summary import per_m
 
-PROV = {"prov_git_commit": "0123456789abcdef0123456789abcdef01234567-dirty"}
+PROV = {"prov_git_commit": "0123456789abcdef0123456789abcdef01234567-dirty", "prov_code": "0123456789ab"}
 
 
 def planted_runs(epochs: int = 6) -> pd.DataFrame:

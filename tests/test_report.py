@@ -90,7 +90,7 @@ def test_numbers_of_synthetic_logs_cover_every_macro_the_text_uses():
     assert values["SumreluNarrowStuck"] == r"\ensuremath{2}"
     assert values["SumreluNoneStuckBeyondClaim"].startswith(r"from \(m=5\) on no run is stuck")
     assert values["SpuriousOutsideCells"] == "none" and values["SpuriousCheckRuns"] == r"\ensuremath{8}"
-    assert values["PlantedCommit"] == "0123456 (with uncommitted changes)"
+    assert values["PlantedCommit"] == "0123456 (with uncommitted changes), code 0123456789ab"
     assert values["LFiveFirstOrder"] == "fails" and values["LFiveValue"] == r"\ensuremath{1}"
     assert values["LFiveLocalCount"] == r"\ensuremath{2}"
     # every table a booktabs tabular, one row per item

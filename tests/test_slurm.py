@@ -145,7 +145,7 @@ def assert_same_results(local: Path, cluster: Path):
             with np.load(a) as x, np.load(b) as y:
                 assert x.files == y.files and all(np.array_equal(x[k], y[k]) for k in x.files), f
         elif f.suffix == ".pt":
-            assert_same_objects(torch.load(a, weights_only=False), torch.load(b, weights_only=False), f)
+            assert_same_objects(torch.load(a, weights_only=True), torch.load(b, weights_only=True), f)
         else:
             assert a.read_bytes() == b.read_bytes(), f
 

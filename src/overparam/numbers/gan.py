@@ -66,7 +66,7 @@ def build(*, runs: pd.DataFrame, quality: pd.DataFrame) -> Numbers:
         ("GanSource", tex_escape(first["source"])), ("GanTrainDigits", fmt(int(first["n_train"]))),
         ("GanHoldout", fmt(int(real["n_holdout"]))), ("GanScored", fmt(int(real["n_holdout"]) // 2)),
         ("GanEpochSamples", fmt(int(first["epoch_samples"]))), ("GanSeeds", fmt(len(seeds))),
-        ("GanSeedList", fmt_list(seeds)), ("GanFirstSeed", fmt(int(seeds[0]))), ("GanCommit", commits(runs["prov_git_commit"])),
+        ("GanSeedList", fmt_list(seeds)), ("GanFirstSeed", fmt(int(seeds[0]))), ("GanCommit", commits(runs)),
         ("GanDevice", tex_escape(", ".join(sorted(runs["prov_device"].unique())))),
         ("GanClassifierAccuracy", fmt(100 * real["holdout_accuracy"], 3)),
         ("GanClassifierMinAccuracy", fmt(100 * real["min_accuracy"], 3)),

@@ -39,7 +39,7 @@ def teacher_check(check: pd.DataFrame, n: Numbers) -> None:
         ("CheckMeanOfMeans", fmt(m.mean())), ("CheckSpread", fmt(spread)), ("CheckStdErr", fmt(se)),
         ("CheckWithinTwoSE", fmt(int(((m - exact).abs() <= 2 * check["std_sq_norm"]
                                       / np.sqrt(check["batch_size"])).sum()))),
-        ("CheckCommit", commits(check["prov_git_commit"])),
+        ("CheckCommit", commits(check)),
     ]
     ratio = spread / se
     n.add(c("CheckSpreadClaim", "the spread of the batch means is within a factor 2 of the standard error "
@@ -672,7 +672,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, selected_lr: float, chec
         ("PlantedHalveEvery", fmt(first["halve_every"])),
         ("PlantedSeeds", fmt(runs["seed"].nunique())), ("PlantedSeedList", seed_range(runs["seed"])),
         ("PlantedRuns", fmt(runs["run_id"].nunique())), ("PlantedDiverged", fmt(diverged)),
-        ("PlantedThreshold", fmt(threshold)), ("PlantedCommit", commits(runs["prov_git_commit"])),
+        ("PlantedThreshold", fmt(threshold)), ("PlantedCommit", commits(runs)),
     ]
     one = published(anchors, n)
     teacher_check(check, n)

@@ -69,7 +69,7 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
         ("SpuriousTheirRuns", fmt(cmp["their_runs"].max() if len(cmp) else float("nan"))),
         ("SpuriousCompared", fmt(len(cmp))), ("SpuriousOutsideCells", cell_list(outside)),
         ("SpuriousCost", cost(t)),
-        ("SpuriousCommit", commits(cells["prov_git_commit"])),
+        ("SpuriousCommit", commits(cells)),
     ]
     lo, hi = kk.iloc[0], kk.iloc[-1]
     grows = bool(hi["fraction"] > lo["fraction"] and pd.Series(kk["fraction"].to_numpy()).corr(

@@ -29,7 +29,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
         ("SumreluBatch", fmt(runs["batch_size"].iloc[0])),
         ("SumreluLrTimesM", fmt(float((runs["lr"] * runs["m"]).median()))),
         ("SumreluThreshold", fmt(thr)), ("SumreluWidths", fmt_list(t["m"])), ("SumreluRuns", fmt(len(runs))),
-        ("SumreluWidthCount", fmt(len(t))), ("SumreluCommit", commits(logs["prov_git_commit"])),
+        ("SumreluWidthCount", fmt(len(t))), ("SumreluCommit", commits(logs)),
         ("SumreluLogEvery", fmt(logs["log_every"].iloc[0])), ("SumreluMcSamples", fmt(logs["mc_samples"].iloc[0])),
     ]
     ok = runs[~runs["stuck"]]

@@ -62,12 +62,15 @@ def interval(lo, hi, sig: int = 2) -> str:
     return f"\\ensuremath{{[{fmt(lo, sig, False)}, {fmt(hi, sig, False)}]}}"
 
 
-def commits(series: pd.Series) -> str:
-    """The git commits recorded in a log's provenance, short, as text for a caption."""
+def commits(log: pd.DataFrame) -> str:
+    """The git commits and code versions recorded in a log's provenance (`prov_git_commit`,
+    `prov_code`: the hash of the scripts and modules that made it), short, as text for a caption."""
+    series = log["prov_git_commit"]
     shas = sorted({str(c).removesuffix("-dirty")[:7] for c in series.dropna().unique()})
     dirty = any(str(c).endswith("-dirty") for c in series.dropna().unique())
-    text = ", ".join(shas) if shas else "unknown"
-    return tex_escape(text) + (" (with uncommitted changes)" if dirty else "")
+    text = tex_escape(", ".join(shas) if shas else "unknown") + (" (with uncommitted changes)" if dirty else "")
+    codes = sorted(set(log["prov_code"].dropna())) if "prov_code" in log else []
+    return text + (f", code {tex_escape(', '.join(codes))}" if codes else ", code version not recorded")
 
 
 def span(values: pd.Series, sig: int = 3) -> str:

@@ -113,6 +113,6 @@ def build(frames: dict[str, pd.DataFrame]) -> Numbers:
     v1(frames, n)
     l4(frames["l4"], n)
     l51(frames["l51"], n)
-    n.macros.append(("TheoryCommit", commits(pd.concat([f["prov_git_commit"] for f in frames.values()
-                                                        if "prov_git_commit" in f]))))
+    n.macros.append(("TheoryCommit", commits(pd.concat([f.filter(like="prov_") for f in frames.values()
+                                                        if "prov_git_commit" in f], ignore_index=True))))
     return n
