@@ -275,6 +275,27 @@ def test_a_crafted_checkpoint_runs_no_code(tmp_path):
     assert not marker.exists()
 
 
+def test_a_crafted_classifier_file_runs_no_code(tmp_path):
+    import pickle
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    torch.save({"state": Payload()}, tmp_path / "classifier.pt", pickle_module=pickle)
+    out = subprocess.run([sys.executable, str(ROOT / "scripts/gan_quality.py"), "--classifier",
+                          str(tmp_path / "classifier.pt"), "--samples", "x.npz", "--log", "x.parquet",
+                          "--out", str(tmp_path / "q.parquet")], capture_output=True, text=True)
+    assert out.returncode != 0 and "weights_only" in out.stderr
+    assert not marker.exists()
+
+
 def test_a_temporary_file_left_by_a_killed_write_is_removed_by_the_next(tmp_path):
     from overparam.logs import write_text_atomic
 

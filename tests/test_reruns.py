@@ -74,6 +74,13 @@ def test_moving_the_checkout_reruns_nothing_and_a_code_edit_reruns_exactly_its_j
     in_all = {r for r in rules_running("planted_summary.py") if not r.endswith("_numbers")}  # the report's are not
     assert in_all and in_all <= set(jobs), jobs
     assert not {r for r in jobs if r.endswith("_train") or r.startswith(("gan", "sumrelu", "spurious", "theory"))}
+    shutil.copy2(ROOT / "src/overparam/planted_summary.py", moved / "src/overparam/planted_summary.py")
+    # a job run from the moved checkout, whose path has spaces, a quote and $(...): its script and
+    # the published tables it reads are found, and nothing in the name runs
+    run_snakemake("--cores", "1", "--directory", str(tiny_run), "--configfile", str(TINY), "--forcerun",
+                  "spurious_table", "--", "results/spurious/spurious_table.csv", snakefile=snakefile, env=env)
+    assert not list(tmp_path.rglob("PWNED")) and not list(tiny_run.rglob("PWNED"))
+    assert planned(dry(run_snakemake, tiny_run, "--configfile", str(TINY), "--", "all", snakefile=snakefile, env=env)) == {}
 
 
 def test_equal_values_and_result_checks_retrain_nothing(tiny_run, run_snakemake, tmp_path):

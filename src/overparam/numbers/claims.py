@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from . import kinds
 from .tex import NAME, fmt, tex_escape
 
 
@@ -27,6 +28,7 @@ class Claim:
     values: str      # the values it was evaluated on, as plain text
     holds: bool
     text: str        # the LaTeX the report prints
+    kind: str = "claim"  # or "reading": an interpretation that no predicate tests (kinds.reading)
 
     def row(self) -> dict:
         return asdict(self)
@@ -57,22 +59,36 @@ def claim(study: str, name: str, predicate: str, holds, values: dict, if_true: s
     return Claim(name, study, predicate, show(values), holds, text)
 
 
+def reading(study: str, name: str, text: str, about: str) -> Claim:
+    """An interpretation that no predicate tests: printed marked as a reading (\\reading) and
+    listed in the appendix as untested. `about` says what it interprets."""
+    if not NAME.fullmatch(name):
+        raise ValueError(f"claim name {name!r} must be CamelCase letters (it is also a macro)")
+    return Claim(name, study, f"untested reading of {about}", "", True, kinds.reading(text), kind="reading")
+
+
 def table(claims: list[Claim]) -> pd.DataFrame:
     return pd.DataFrame([c.row() for c in claims],
-                        columns=["name", "study", "predicate", "values", "holds", "text"])
+                        columns=["name", "study", "predicate", "values", "holds", "text", "kind"])
 
 
 def appendix_rows(claims: pd.DataFrame) -> str:
     """The appendix: one longtable row per claim (name, predicate, values, outcome)."""
     rows = []
     for c in claims.itertuples(index=False):
-        outcome = "true" if str(c.holds).lower() == "true" else "\\textbf{false}"
+        if getattr(c, "kind", "claim") == "reading":
+            outcome = "reading, untested"
+        else:
+            outcome = "true" if str(c.holds).lower() == "true" else "\\textbf{false}"
         rows.append(f"\\texttt{{{tex_escape(c.name)}}} & {tex_escape(c.predicate)} & "
                     f"{tex_escape(c.values)} & {outcome} \\\\")
     return "\n".join(rows) + "\n"
 
 
 def count_macros(claims: pd.DataFrame) -> list[tuple[str, str]]:
-    holds = claims["holds"].astype(str).str.lower().eq("true")
-    return [("ClaimCount", fmt(len(claims))), ("ClaimTrue", fmt(int(holds.sum()))),
-            ("ClaimFalse", fmt(int((~holds).sum())))]
+    """How many claims (tested predicates), true and false, and how many readings (untested)."""
+    is_reading = claims["kind"].eq("reading") if "kind" in claims else pd.Series(False, index=claims.index)
+    tested = claims[~is_reading]
+    holds = tested["holds"].astype(str).str.lower().eq("true")
+    return [("ClaimCount", fmt(len(tested))), ("ClaimTrue", fmt(int(holds.sum()))),
+            ("ClaimFalse", fmt(int((~holds).sum()))), ("ClaimReadings", fmt(int(is_reading.sum())))]

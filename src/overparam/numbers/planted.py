@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from . import Numbers
-from .claims import claim
+from . import kinds
+from .claims import claim, reading
 from ..planted_summary import ALIGN, DEAD, epochs_to, final_rows
 from .tex import commits, fmt, fmt_count, fmt_list, interval, seed_range, tabular, tex_escape
 
@@ -207,103 +208,37 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
         ("WidthBestFinalMean", fmt(w["final_population_mean"].min())),
     ]
     total, got = int(w["seeds"].sum()), int(w["reached_threshold"].sum())
-    if len(reached):
-        f, sl = by_speed.iloc[0], by_speed.iloc[-1]
-        speed = (f"Among the runs that get there, the fastest width by median epoch is \\(r={int(f['r'])}\\) "
-                 f"({fmt(f['epochs_to_threshold_median'])} epochs), the slowest \\(r={int(sl['r'])}\\) "
-                 f"({fmt(sl['epochs_to_threshold_median'])} epochs).")
-    else:
-        speed = ""
-    n.add(c("WidthSomeReachClaim", "at least one run of the width test brings the exact objective below the threshold",
-            got > 0, {"reached": got, "runs": total},
-            f"{fmt(got)} of the {fmt(total)} runs bring the exact objective below {fmt(threshold)}, the last of "
-            f"them at epoch {fmt(hit.max() if len(hit) else float('nan'))}. " + speed,
-            f"None of the {fmt(total)} runs brings the exact objective below {fmt(threshold)}."))
-
-    frac = (w["reached_threshold"] / w["seeds"]).to_numpy()
-    fails = w[w["reached_threshold"] < w["seeds"]]
-    narrow_least = bool(frac[0] < 1 and (frac[0] < frac[1:]).all()) if len(w) > 1 else False
-    fail_plain = ", ".join(f"r{int(r['r'])}: {int(r['seeds'] - r['reached_threshold'])} of {int(r['seeds'])}"
-                           for _, r in fails.iterrows()) or "none"
-    fail_text = "; ".join(f"\\(r={int(r['r'])}\\): {int(r['seeds'] - r['reached_threshold'])} of {int(r['seeds'])}"
-                          for _, r in fails.iterrows())
-    n.add(c("WidthNarrowLeastReliableClaim", "the exactly specified student (r = r0) reaches the threshold with a "
-            "smaller fraction of its seeds than every wider student", narrow_least,
-            {f"r{int(r)}": f"{int(a)} of {int(b)}" for r, a, b in zip(w["r"], w["reached_threshold"], w["seeds"])},
-            f"The exactly specified student, \\(r=r_0={int(narrow['r'])}\\), is the least reliable: "
-            f"{fmt(narrow['reached_threshold'])} of its {fmt(narrow['seeds'])} seeds reach the threshold (the best "
-            f"ends at {fmt(narrow['final_population_min'])}), while the worst stays on a plateau and ends at "
-            f"{fmt(narrow['final_population_max'])}.",
-            ("Every run of every width reaches the threshold." if fails.empty else
-             f"Runs that miss the threshold, per width: {fail_text}; so the exactly specified student "
-             f"(\\(r=r_0={int(narrow['r'])}\\)) is not less reliable than every wider one.")))
-
-    n.macros.append(("WidthNarrowTrapRef",
-                     f"in V2(d) the exactly specified student misses the threshold with {fmt(narrow['seeds'] - narrow['reached_threshold'])} "
-                     f"of its {fmt(narrow['seeds'])} seeds" + ("" if narrow_least else ", though it is not the least reliable width")))
-    every = fails.empty
-    wide_ok = w[w["r"] >= 2 * r0]
-    all_but_narrow = bool(len(wide_ok) and (wide_ok["reached_threshold"] == wide_ok["seeds"]).all())
-    wide_fail = "; ".join(f"\\(r={int(r['r'])}\\): {int(r['seeds'] - r['reached_threshold'])} of {int(r['seeds'])}"
-                          for _, r in wide_ok[wide_ok["reached_threshold"] < wide_ok["seeds"]].iterrows())
-    n.add(c("WidthAllButNarrowClaim", "every run of every width from 2 r0 on reaches the threshold",
-            all_but_narrow, {"failing": fail_plain},
-            f"every width from \\(2r_0\\) on brings the exact objective below {fmt(threshold)} for every seed "
-            "(Table~\\ref{tab:width}): this setting already makes every width but the exactly specified one "
-            "converge fast to near zero, which answers the other half of the bonus question",
-            f"not every width from \\(2r_0\\) on brings the exact objective below {fmt(threshold)} for every "
-            f"seed (runs that miss it: {wide_fail}; Table~\\ref{{tab:width}}), so this run does not answer the "
-            "other half of the bonus question"))
+    n.add(reach_claim(w, hit, by_speed, threshold))
+    n.add(narrow_reliability_claim(w, r0))
+    n.macros.append(("WidthNarrowTrapRef", narrow_trap_ref(w, r0)))
+    n.add(wider_claim(w, r0, threshold))
 
     # against the published solution: their fastest width, their epochs (order of magnitude), their "every width"
     pub_fast, pub_epochs = anchors_one.get("width_fastest_r"), anchors_one.get("width_epochs_below_threshold")
-    ours_fast = int(by_speed.iloc[0]["r"]) if len(reached) else None
+    ties = by_speed[by_speed["epochs_to_threshold_median"] == by_speed["epochs_to_threshold_median"].min()] \
+        if len(reached) else by_speed
+    ours_fast = [int(r) for r in ties["r"]] if len(reached) else []
     latest = float(hit.max()) if len(hit) else float("nan")
-    same_fast = ours_fast is not None and ours_fast == pub_fast
-    n.add(c("WidthFastestMatchesClaim", "our fastest width (by median epoch to the threshold) is the published one",
-            same_fast, {"ours": ours_fast if ours_fast is not None else "none", "published": pub_fast},
+    same_fast = ours_fast == [pub_fast]
+    n.add(c("WidthFastestMatchesClaim", "our fastest width (by median epoch to the threshold, ties kept) is the "
+            "published one, alone", same_fast, {"ours": ours_fast or "none", "published": pub_fast},
             "Our fastest width is the same.",
-            f"Our fastest width differs (\\(r={ours_fast}\\))." if ours_fast is not None else
-            "None of our widths gets there."))
+            ("None of our widths gets there." if not ours_fast else
+             f"Our fastest width differs (\\(r={ours_fast[0]}\\))." if len(ours_fast) == 1 else
+             "Our fastest widths tie (" + ", ".join(f"\\(r={r}\\)" for r in ours_fast) + ")."
+             + (" One of them is the published one." if pub_fast in ours_fast else ""))))
     same_mag = bool(np.isfinite(latest) and abs(np.log10(latest / pub_epochs)) < 1)
     n.add(c("WidthEpochsMagnitudeClaim", "the epoch at which our last successful run reaches the threshold is within "
             "a factor 10 of the published epochs", same_mag, {"ours": latest, "published": pub_epochs},
-            f"Our last run to get there needs {fmt(latest)} epochs, the same order of magnitude.",
-            f"Our last run to get there needs {fmt(latest)} epochs, another order of magnitude."
+            f"Our last run to get there needs {fmt(latest)} epochs, within a factor of ten of theirs.",
+            f"Our last run to get there needs {fmt(latest)} epochs, more than a factor of ten from theirs."
             if np.isfinite(latest) else "So no epoch count can be compared."))
+    every = got == total
     n.add(c("WidthEveryRunClaim", "every run of the width test reaches the threshold", every,
-            {"failing": fail_plain}, "Every one of our runs gets there too.",
-            f"Not every run of ours gets there ({fail_text})."))
-
-    # Livni et al.'s pattern at this eta: does the final objective fall with width?
-    finals = w["final_population_mean"].to_numpy()
-    two = w[w["r"] == 2 * r0]
-    doubling_helps = bool(len(two) and two["final_population_mean"].iloc[0] < 0.1 * finals[0])
-    monotone = bool(np.all(np.diff(finals) < 0))
-    best_r = int(w.loc[w["final_population_mean"].idxmin(), "r"])
-    values = {f"r{int(r)}": float(v) for r, v in zip(w["r"], finals)}
-    if monotone:
-        pattern = ("Compared with Livni et al., their pattern appears in full at this \\(\\eta\\): the final "
-                   f"objective falls with every doubling of the width, from {fmt(finals[0])} at \\(r=r_0\\) to "
-                   f"{fmt(finals[-1])} at \\(r={int(wide['r'])}\\).")
-    elif doubling_helps:
-        pattern = ("Compared with Livni et al., half of their pattern appears. Going from \\(r=r_0\\) to "
-                   "\\(r=2r_0\\) helps a great deal, as they report (the mean final objective falls from "
-                   f"{fmt(finals[0])} to {fmt(two['final_population_mean'].iloc[0])}): with exactly as many units "
-                   "as the teacher, every unit must find its own teacher unit, and one that starts badly leaves "
-                   "the student on a plateau for a long time. Beyond \\(2r_0\\), however, widening does not keep "
-                   f"helping at this \\(\\eta\\): the final objective is lowest at \\(r={best_r}\\) "
-                   f"({fmt(finals.min())}) and the widest student ends at {fmt(finals[-1])}.")
-    else:
-        pattern = ("Compared with Livni et al., their pattern does not appear at this \\(\\eta\\): going from "
-                   "\\(r=r_0\\) to \\(r=2r_0\\) does not lower the mean final objective tenfold, and it is lowest "
-                   f"at \\(r={best_r}\\) ({fmt(finals.min())}).")
-    n.add(c("WidthPatternClaim", "the mean final exact objective falls with every doubling of the width "
-            "(otherwise: whether r = 2 r0 ends at least ten times below r = r0)", monotone,
-            values, pattern, pattern))
-    n.macros.append(("WidthPatternLead", "Although (d) already shows their pattern" if monotone else (
-        "Because (d) reproduces their pattern only from \\(r_0\\) to \\(2r_0\\)" if doubling_helps
-        else "Because (d) does not reproduce their pattern")))
+            {"reached": got, "runs": total}, "Every one of our runs gets there too.",
+            f"Of ours, {kinds.count(got, total, 'run')} {kinds.verb(got, total, 'gets', 'get')} there."))
+    n.add(pattern_claim(w, r0, wide))
+    n.macros.append(("WidthPatternLead", pattern_lead(w, r0)))
 
     # the drops at the halvings of eta, for the widest student
     curves = median_curves(runs, "width_test")
@@ -333,6 +268,115 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
         "epochs to it, median": w["epochs_to_threshold_median"].map(fmt),
     })
     n.tables["width_test_table"] = tabular(t, "rrrlrr")
+
+
+def miss_words(g: pd.DataFrame) -> str:
+    """'r=60: 2 of 5; r=120: 1 of 5' for the widths where some run misses the threshold."""
+    return "; ".join(f"\\(r={int(r['r'])}\\): {int(r['seeds'] - r['reached_threshold'])} of {int(r['seeds'])}"
+                     for _, r in g.iterrows() if r["reached_threshold"] < r["seeds"])
+
+
+def reach_claim(w: pd.DataFrame, hit: pd.Series, by_speed: pd.DataFrame, threshold: float):
+    total, got = int(w["seeds"].sum()), int(w["reached_threshold"].sum())
+    speed = ""
+    if len(by_speed) > 1:
+        f, sl = by_speed.iloc[0], by_speed.iloc[-1]
+        speed = (f" Among the widths whose runs get there, the median epoch is lowest at \\(r={int(f['r'])}\\) "
+                 f"({fmt(f['epochs_to_threshold_median'])}) and highest at \\(r={int(sl['r'])}\\) "
+                 f"({fmt(sl['epochs_to_threshold_median'])})"
+                 + (" (a tie)." if f["epochs_to_threshold_median"] == sl["epochs_to_threshold_median"] else "."))
+    subject = kinds.count(got, total, "run")
+    return c("WidthSomeReachClaim", "at least one run of the width test brings the exact objective below the "
+             "threshold", got > 0, {"reached": got, "runs": total},
+             f"{subject[0].upper()}{subject[1:]} {kinds.verb(got, total, 'brings', 'bring')} the exact objective below "
+             f"{fmt(threshold)}, the last of them at epoch {fmt(hit.max() if len(hit) else float('nan'))}." + speed,
+             f"None of the {fmt(total)} runs brings the exact objective below {fmt(threshold)}.")
+
+
+def narrow_reliability_claim(w: pd.DataFrame, r0: int):
+    """Is r = r0 the least reliable width: strictly more of its seeds miss than at any other width?"""
+    miss = {int(r): (s - h) / s for r, s, h in zip(w["r"], w["seeds"], w["reached_threshold"])}
+    values = {f"r{r}": f"{int(s - h)} of {int(s)}" for r, s, h in zip(w["r"], w["seeds"], w["reached_threshold"])}
+    if r0 not in miss or len(miss) < 2:
+        return c("WidthNarrowLeastReliableClaim", "the width test includes r = r0 and a wider width", False, values,
+                 "", f"The width test has no width \\(r=r_0={r0}\\) beside a wider one, so the exactly specified "
+                 "student cannot be compared.")
+    row = w[w["r"] == r0].iloc[0]
+    worst = max(miss.values())
+    tied = [r for r, m in miss.items() if m == worst and r != r0]
+    least = miss[r0] == worst and miss[r0] > 0 and not tied
+    missed = int(row["seeds"] - row["reached_threshold"])
+    own = f"{kinds.count(missed, int(row['seeds']), 'seed')} {kinds.verb(missed, int(row['seeds']), 'misses', 'miss')} the threshold"
+    if least:
+        text = (f"The exactly specified student, \\(r=r_0={r0}\\), is the least reliable: {own} (the best ends at "
+                f"{fmt(row['final_population_min'])}, the worst at {fmt(row['final_population_max'])}).")
+    elif worst == 0:
+        text = "Every run of every width reaches the threshold."
+    elif miss[r0] == worst:
+        text = (f"At \\(r=r_0={r0}\\), {own}; as many or more miss it at " + ", ".join(f"\\(r={r}\\)" for r in tied)
+                + f" (per width: {miss_words(w)}), so no width is the least reliable alone.")
+    else:
+        text = (f"At \\(r=r_0={r0}\\), {own}; more miss it at a wider width (per width: {miss_words(w)}), so the "
+                "exactly specified student is not the least reliable.")
+    return c("WidthNarrowLeastReliableClaim", "a larger fraction of the seeds of r = r0 misses the threshold than of "
+             "any other width (ties are not least)", least, values, text, text)
+
+
+def narrow_trap_ref(w: pd.DataFrame, r0: int) -> str:
+    row = w[w["r"] == r0]
+    if row.empty:
+        return f"the width test has no width \\(r=r_0={r0}\\)"
+    row = row.iloc[0]
+    missed, seeds = int(row["seeds"] - row["reached_threshold"]), int(row["seeds"])
+    return (f"in V2(d), {kinds.count(missed, seeds, 'seed')} of the exactly specified student "
+            f"{kinds.verb(missed, seeds, 'misses', 'miss')} the threshold")
+
+
+def wider_claim(w: pd.DataFrame, r0: int, threshold: float):
+    """Every run of every width above r0 reaches the threshold."""
+    wider = w[w["r"] > r0]
+    got, total = int(wider["reached_threshold"].sum()), int(wider["seeds"].sum())
+    holds = bool(total) and got == total
+    return c("WidthAllButNarrowClaim", "every run of every width above r0 reaches the threshold", holds,
+             {"reached": got, "runs": total, "widths": [int(r) for r in wider["r"]]},
+             f"every width above \\(r_0\\) brings the exact objective below {fmt(threshold)} for every seed "
+             "(Table~\\ref{tab:width}), which answers the other half of the bonus question for this setting",
+             (f"{kinds.count(got, total, 'run')} of the widths above \\(r_0\\) "
+              f"{kinds.verb(got, total, 'brings', 'bring')} the exact objective below {fmt(threshold)} (runs that miss "
+              f"it: {miss_words(wider)}; Table~\\ref{{tab:width}}), so this setting does not answer the other half "
+              "of the bonus question" if total else "the width test has no width above \\(r_0\\)"))
+
+
+def width_order(w: pd.DataFrame):
+    """The widths ordered by median final exact objective over seeds, where two widths whose seed
+    ranges overlap tie: (ranked, falls) with falls true when the order is strict and falls with r."""
+    med = {int(r): float(v) for r, v in zip(w["r"], w["final_population_median"])}
+    lo = {f"{r}": float(v) for r, v in zip(w["r"], w["final_population_min"])}
+    hi = {f"{r}": float(v) for r, v in zip(w["r"], w["final_population_max"])}
+    ranked = kinds.ordering({f"{r}": v for r, v in med.items()}, lo, hi)
+    falls = ranked.strict and [int(g[0]) for g in ranked.groups] == sorted(med, reverse=True)
+    return ranked, falls
+
+
+def pattern_claim(w: pd.DataFrame, r0: int, wide: pd.Series):
+    ranked, falls = width_order(w)
+    med = w["final_population_median"].to_numpy()
+    order = " < ".join(" \\(\\approx\\) ".join(f"\\(r={r}\\)" for r in g) for g in ranked.groups)
+    text = ("Compared with Livni et al., their pattern appears at this \\(\\eta\\): the median final exact "
+            f"objective falls with each wider student, from {fmt(med[0])} at \\(r={int(w['r'].iloc[0])}\\) to "
+            f"{fmt(med[-1])} at \\(r={int(wide['r'])}\\), and no two widths' seed ranges overlap."
+            if falls else
+            "Compared with Livni et al., their pattern (a final objective that falls with every wider student) does "
+            f"not appear in full at this \\(\\eta\\): by median final exact objective, lowest first, {order}, where "
+            "\\(\\approx\\) joins widths whose ranges over seeds overlap.")
+    return c("WidthPatternClaim", "the median final exact objective falls with every wider student and no two "
+             "widths' ranges over seeds overlap", falls,
+             {f"r{int(r)}": float(v) for r, v in zip(w["r"], med)}, text, text)
+
+
+def pattern_lead(w: pd.DataFrame, r0: int) -> str:
+    return "Although (d) already shows their pattern" if width_order(w)[1] else "Because (d) does not show their pattern in full"
+
 
 
 def regimes(runs, summary, anchors_one, n: Numbers) -> None:
