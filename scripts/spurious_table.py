@@ -105,11 +105,14 @@ def table(cells: pd.DataFrame, anchor: pd.DataFrame, threshold: float, theirs_by
         t[f"{col}_bh"] = np.nan
         if has.any():
             t.loc[has, f"{col}_bh"] = false_discovery_control(t.loc[has, col].to_numpy())
+    # both directions: their families (10 runs or more) among ours, and ours among theirs
     per = fam.assign(both=(fam["ours"] > 0) & (fam["theirs"] > 0), major=fam["theirs"] >= 10,
-                     major_found=(fam["theirs"] >= 10) & (fam["ours"] > 0))
+                     major_found=(fam["theirs"] >= 10) & (fam["ours"] > 0),
+                     our_major=fam["ours"] >= 10, our_major_found=(fam["ours"] >= 10) & (fam["theirs"] > 0))
     per = per.groupby(["k", "n"]).agg(our_families=("ours", lambda x: int((x > 0).sum())),
                                       shared_families=("both", "sum"), their_major_families=("major", "sum"),
-                                      their_major_found=("major_found", "sum")).reset_index()
+                                      their_major_found=("major_found", "sum"), our_major_families=("our_major", "sum"),
+                                      our_major_found=("our_major_found", "sum")).reset_index()
     return t.merge(per, on=["k", "n"], how="left")
 
 

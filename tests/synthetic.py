@@ -145,7 +145,7 @@ def spurious_inputs():
         their_gcd_chance=[1.0, np.nan, 1.0, 1.0], their_effective_runs=[1000.0, np.nan, 1000.0, 1000.0],
         fisher_p_effective=[0.6, np.nan, 0.8, 1.0], fisher_p_effective_bh=[1.0, np.nan, 1.0, 1.0],
         our_families=[1, 0, 2, 0], shared_families=[1, 0, 2, 0], their_major_families=[1, 0, 2, 0],
-        their_major_found=[1, 0, 2, 0]))
+        their_major_found=[1, 0, 2, 0], our_major_families=[1, 0, 1, 0], our_major_found=[1, 0, 1, 0]))
     check = pd.DataFrame(dict(k=[3, 3], n=[3, 4], runs=4, agree=4, stuck=[1, 0], decided_below_in_grid=[3, 4],
                               at_tolerance=4, median_steps=[2000, 400000], max_steps=[3000, 900000],
                               max_rise=[1e-14, 2e-14], max_final_of_early=[1e-14, 3e-15], cell_seconds=3.0))
@@ -188,7 +188,7 @@ def gan_inputs():
             for u in sorted({2, 4} | {e * per_epoch for e in (1, 2, 3)}):
                 p = np.array(shares[regime](u))
                 quality.append(dict(common, updates=u, epoch=u / per_epoch, inception_score=2.0 + u / 4,
-                                    frechet_distance=100.0 / u, confident_fraction=0.3,
+                                    frechet_distance=100.0 / u, confident_fraction=0.8,
                                     classes_covered=int((p >= 0.01).sum()), class_entropy=float(-(p * np.log(p)).sum()),
                                     classifier_accuracy=0.95, **{f"class_{k}": p[k] for k in range(10)}))
     quality.append(dict(regime="real digits", inception_score=8.0, frechet_distance=20.0, confident_fraction=0.9,

@@ -121,19 +121,19 @@ def lr_test(runs, summary, selected, anchors, n: Numbers) -> None:
     lt = runs[runs["study"] == "lr_test"]
     start = lt[lt["epoch"] == 0].groupby("lr0")["population_objective"].median()
     fin = s.set_index("lr0")["final_population_mean"]
-    small_stays = bool(fin[smallest] >= 0.5 * start[smallest])
+    small_stays = bool(fin[smallest] >= 0.9 * start[smallest])  # on the plateau: less than a tenth lost
     curve = lt[(lt["lr0"] == selected) & (lt["epoch"] > 0)].groupby("epoch")["population_objective"].median()
     left = curve[curve < 0.5 * start[selected]]
     left_epoch = int(left.index.min()) if len(left) else None
-    n.add(c("LrTestPlateauClaim", "with the smallest eta the exact objective ends above half its starting value "
+    n.add(c("LrTestPlateauClaim", "with the smallest eta the exact objective ends above 0.9 times its starting value "
             "(the student has not left the plateau of the zero function), and with the selected eta the median "
             "falls below half its start", small_stays and left_epoch is not None,
             {"start": float(start[smallest]), "final_smallest": float(fin[smallest]),
              "epoch_selected_below_half": left_epoch if left_epoch is not None else "never"},
             "With the small initialization the student starts on a plateau near the objective of the zero "
             f"function; in the {fmt(row0['epochs'] * runs['samples_per_epoch'].iloc[0])} samples of the test "
-            f"the smallest step does not leave it (its exact objective ends at {fmt(fin[smallest])}, against "
-            f"{fmt(start[smallest])} at the start), while \\(\\eta={fmt(selected, 3, False)}\\) is stable at "
+            f"the smallest step does not leave it (its exact objective ends at {fmt(fin[smallest])}, less than a "
+            f"tenth below the {fmt(start[smallest])} at the start), while \\(\\eta={fmt(selected, 3, False)}\\) is stable at "
             f"this scale and falls below half its start by epoch {fmt(left_epoch or 0)}.",
             "With the small initialization the student starts near the objective of the zero function "
             f"({fmt(start[smallest])}); with the smallest step it ends at {fmt(fin[smallest])}, and with "
