@@ -80,7 +80,8 @@ def test_an_idx_file_without_digits_is_named_before_any_job(tmp_path, run_snakem
     bad = write_config(tmp_path, lambda c: c["gan"]["data"].update(idx_dir=str(folder)))
     out = run_snakemake("-n", "--configfile", str(bad), "--directory", str(tmp_path), check=False)
     assert out.returncode != 0
-    assert "train-labels-idx1-ubyte holds no digits" in out.stderr + out.stdout and "gan.data.idx_dir" in out.stderr
+    text = out.stderr + out.stdout
+    assert "train-labels-idx1-ubyte holds no digits" in text and "gan.data.idx_dir" in text
 
 
 def test_whole_floats_and_yaml_1_1_numbers_name_the_same_jobs(tmp_path, run_snakemake):

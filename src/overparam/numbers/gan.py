@@ -85,6 +85,8 @@ def build(*, runs: pd.DataFrame, quality: pd.DataFrame) -> Numbers:
         ("GanLogUpdates", fmt(int(first["log_updates"]))),
         ("GanSampleUpdates", fmt_list(matched_updates(gen))),
         ("GanCollapsedShare", fmt(COLLAPSED, 2)),
+        ("GanEpochRepeats", fmt(int(first["epoch_samples"]) / int(first["n_train"]), 2)),
+        ("GanRunsPerRegime", "one run" if len(seeds) == 1 else f"{fmt(len(seeds))} runs"),
     ]
     n.macros += [(f"GanReal{suffix}", fmt(real[col], sig)) for col, suffix, sig in METRICS]
     rows = []

@@ -110,9 +110,10 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             {"stuck_runs": len(stuck), "mean_directions_covered": float(stuck["directions_covered"].mean()) if len(stuck) else "none"},
             f"A stuck run has, on average, units aligned with only {fmt(stuck['directions_covered'].mean()) if len(stuck) else ''} "
             f"of the {d} teacher directions and {fmt(stuck['anti_aligned_neurons'].mean()) if len(stuck) else ''} units "
-            "pointing away from a teacher direction: a unit that starts on the wrong side is pushed further away, "
-            "and with \\(m=d\\) there is no spare unit to take over the teacher direction it abandoned. These end "
-            "points are certified below.",
+            "pointing away from a teacher direction at the end. "
+            + kinds.reading("a unit that starts on the wrong side may be pushed further away, and with \\(m=d\\) "
+                            "no spare unit is left to take over its teacher direction")
+            + " (only end points are measured). These end points are certified below.",
             (f"Of the {len(stuck)} stuck runs, {int((stuck['directions_covered'] < d).sum())} leave at least one "
              f"teacher direction without an aligned unit (on average the stuck runs have units aligned with "
              f"{fmt(stuck['directions_covered'].mean())} of the {d} directions); the others cover every direction "
@@ -158,15 +159,19 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
                  ("SumreluCertMoveTol", fmt(q["move_tol"])), ("SumreluPolishLr", fmt(q["polish_lr"])),
                  ("SumreluPolishTol", fmt(q["polish_tol"]))]
     ok = stuck > 0 and mins == stuck
+    definite = bool(q["minima_lambda_min_low"] > q["curv_tol"])  # else only "above -curv_tol" is shown
+    hessian = (("whose Hessian is positive definite (smallest eigenvalues " if definite else
+                f"whose smallest Hessian eigenvalue lies above \\(-{fmt(q['curv_tol'], 2, False)}\\) (from ")
+               + f"{fmt(q['minima_lambda_min_low'], 2)} to {fmt(q['minima_lambda_min_high'], 2)})")
     n.add(c("SumreluCertifiedClaim", "at the narrowest width some run is stuck, and every stuck run polishes to a "
             "critical point near its end point whose smallest Hessian eigenvalue is above -curv_tol", ok,
             {"stuck": stuck, "spurious_minima": mins, "saddles": int(q["saddle"]),
              "not_converged": int(q["not_converged"])},
             f"At \\(m={fmt(q['m'])}\\) all {fmt(stuck)} stuck end points are spurious local minima: gradient descent "
             f"on the exact loss moves each by at most {fmt(100 * q['minima_move_max'], 2)}\\% of \\(|W|\\) to a "
-            "critical point whose Hessian is positive definite (smallest eigenvalues "
-            f"{fmt(q['minima_lambda_min_low'], 2)} to {fmt(q['minima_lambda_min_high'], 2)}), so the SGD runs sit in "
-            "the noise ball of strict minima.",
+            f"critical point {hessian}"
+            + (", so the SGD runs sit in the noise ball of strict minima." if definite else
+               "; that bound does not make them strict minima."),
             f"At \\(m={fmt(q['m'])}\\), of {fmt(stuck)} stuck end points {fmt(mins)} are spurious local minima, "
             f"{fmt(q['saddle'])} saddles and {fmt(q['not_converged'])} not converged."))
     pub, match = int(q["published_families"]), q["minima_matching_published"]
@@ -177,8 +182,8 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
             {"minima": mins, "matching": match if pub else "none published", "F": values},
             f"Their objectives \\(F=f/2\\) (the normalization of Safran and Shamir) take "
             f"{len(values.split())} values, {', '.join(fmt(float(v), 4) for v in values.split())}, each the "
-            f"objective of one of their {fmt(pub)} published families for \\(k=n={fmt(q['m'])}\\): SGD stops "
-            "in the same spurious minima as their gradient descent.",
+            f"objective of one of their {fmt(pub)} published families for \\(k=n={fmt(q['m'])}\\): by objective "
+            "value, SGD stops in families that their gradient descent found.",
             (f"Of their objectives \\(F=f/2\\) ({', '.join(fmt(float(v), 4) for v in values.split())}), "
              f"{fmt(match)} of {fmt(mins)} match one of Safran and Shamir's {fmt(pub)} families for this width."
              if pub else "Safran and Shamir published no families for this width.")))
