@@ -136,3 +136,16 @@ def test_the_price_of_width_never_claims_what_its_numbers_deny(tuned, base, word
     out = sumrelu.price_claim(t, med, int(np.nanargmin(med)))
     assert words in out.text
     assert ("the step's doing" not in out.text) and (out.holds == bool(np.isfinite(med[-1]) and med[-1] > 1.5 * np.nanmin(med)))
+
+
+def test_no_claim_prints_an_empty_sentence():
+    """A claim listed in the appendix prints a sentence for its outcome (a vacuous truth says so)."""
+    import synthetic
+    from overparam.numbers import gan, planted, spurious, sumrelu
+    from overparam.numbers import theory as theory_numbers
+
+    for build, inputs in ((planted.build, synthetic.planted_inputs), (sumrelu.build, synthetic.sumrelu_inputs),
+                          (spurious.build, synthetic.spurious_inputs), (gan.build, synthetic.gan_inputs),
+                          (theory_numbers.build, lambda: {"frames": synthetic.theory_frames()})):
+        out = build(**inputs())
+        assert [c.name for c in out.claims if not c.text.strip()] == []

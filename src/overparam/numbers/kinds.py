@@ -164,6 +164,11 @@ def bound(x: float, sig: int = 2, upper: bool = True) -> float:
     return r * 10.0 ** e
 
 
+def at_most(x: float, sig: int = 2) -> str:
+    """An upper bound as the report prints it: rounded up, so 'at most' stays true."""
+    return fmt(bound(x, sig, upper=True), sig)
+
+
 def precondition(holds: bool, text: str, otherwise: str) -> str:
     """`text` where the condition holds, else `otherwise` (which says that it does not)."""
     return text if holds else otherwise

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from . import Numbers
+from . import Numbers, kinds
 from .claims import claim
 from ..spurious import RISE_EPS as ROUNDING  # a rise of the objective below this is rounding
 from .tex import commits, fmt, interval, seed_range, tabular
@@ -140,10 +140,12 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
                 "label the grid gave the same seed, and every run the grid decided early ends below the threshold",
                 ok, {"agree": f"{agree}/{total}", "decided_early": early, "largest_final_of_early": worst},
                 f"Taken to the tolerance, all {fmt(total)} check runs get the grid's label; the {fmt(early)} of them "
-                f"that the grid decided early end at objectives of at most {fmt(worst, 2)}, after a median of "
-                f"{fmt(check['median_steps'].median())} and up to {fmt(check['max_steps'].max())} steps.",
+                f"that the grid decided early end at objectives of at most {kinds.at_most(worst)}, after "
+                f"{fmt(check['median_steps'].min())} to {fmt(check['median_steps'].max())} steps (the per-cell medians) "
+                f"and up to {fmt(check['max_steps'].max())}.",
                 f"Taken to the tolerance, {fmt(total - agree)} of {fmt(total)} check runs get a label other than "
-                f"the grid's: the early decision is not safe at this step."))
+                f"the grid's: in {'that run' if total - agree == 1 else 'those runs'} the early decision changed the "
+                "label."))
     n.add(c("SpuriousInsideClaim", "every published fraction lies inside our 95% interval", len(outside) == 0,
             {"inside": f"{int(inside.sum())}/{len(cmp)}", "outside": plain(outside)},
             f"Their fraction lies inside our 95\\% interval in every one of the {fmt(len(cmp))} cells they released.",
@@ -198,7 +200,8 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             "the effective ones no cell differs at the adjusted level", explained and len(still) == 0,
             {"significant": plain(significant), "replicated": plain(rep), "still_significant": plain(still)},
             (rep_text[0].upper() + rep_text[1:] + ". With it counted so, no cell differs at the adjusted level."
-             if len(significant) and len(rep) else ""),
+             if len(significant) and len(rep) else
+             "No cell differs at the adjusted level, so no published count needs that explanation."),
             f"Counting replicated cells at their effective runs, {fmt(len(still))} cells still differ: "
             f"{cell_list(still)}; we have no explanation from their released data for these."))
 

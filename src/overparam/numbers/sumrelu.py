@@ -40,10 +40,10 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             len(stuck) > 0 and len(ok) > 0 and stuck["final_exact_loss"].min() > 10 * ok["final_exact_loss"].max(),
             {"stuck_min": float(stuck["final_exact_loss"].min()) if len(stuck) else "none",
              "others_max": float(ok["final_exact_loss"].max()) if len(ok) else "none"},
-            split + f"all others below {fmt(ok['final_exact_loss'].max(), 2)}: the outcomes fall in two groups "
+            split + f"all others at most {kinds.at_most(ok['final_exact_loss'].max())}: the outcomes fall in two groups "
             "far apart, so any threshold between them splits the runs alike.",
-            (split + f"all others below {fmt(ok['final_exact_loss'].max(), 2)}." if len(stuck) else
-             f"no run is stuck; all end below {fmt(ok['final_exact_loss'].max(), 2)}.") if len(ok) else
+            (split + f"all others at most {kinds.at_most(ok['final_exact_loss'].max())}." if len(stuck) else
+             f"no run is stuck; all end at most {kinds.at_most(ok['final_exact_loss'].max())}.") if len(ok) else
             split + "no run converges."))
 
     # the two widths of the f(W)-against-iterations figure
@@ -86,7 +86,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
     n.add(c("SumreluNoneStuckBeyondClaim", "there is a width from which on no run of any wider width is stuck",
             from_m is not None, {"from_m": from_m if from_m is not None else "none"},
             f"from \\(m={int(from_m) if from_m is not None else 0}\\) on no run is stuck (each 95\\% interval then "
-            f"ends below {fmt(t.loc[never, 'stuck_ci_high'].max(), 2)})",
+            f"ends below {kinds.at_most(t.loc[never, 'stuck_ci_high'].max())})",
             "even the widest student has stuck runs"))
     frac = float(at_d["stuck_fraction"])
     n.add(c("SumreluNarrowMostClaim", "at m = d more than half of the runs are stuck", frac > 0.5,
@@ -168,7 +168,7 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
             {"stuck": stuck, "spurious_minima": mins, "saddles": int(q["saddle"]),
              "not_converged": int(q["not_converged"])},
             f"At \\(m={fmt(q['m'])}\\) all {fmt(stuck)} stuck end points are spurious local minima: gradient descent "
-            f"on the exact loss moves each by at most {fmt(100 * q['minima_move_max'], 2)}\\% of \\(|W|\\) to a "
+            f"on the exact loss moves each by at most {kinds.at_most(100 * q['minima_move_max'])}\\% of \\(|W|\\) to a "
             f"critical point {hessian}"
             + (", so the SGD runs sit in the noise ball of strict minima." if definite else
                "; that bound does not make them strict minima."),
@@ -178,7 +178,7 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
     values = str(q["minima_F_values"]) if isinstance(q["minima_F_values"], str) else ""
     fam = pub > 0 and mins > 0 and match == mins
     n.add(c("SumreluFamiliesClaim", "Safran and Shamir published families for (d, d), and every certified minimum at "
-            "m = d has the objective F = f/2 of one of them (within FAMILY_ATOL)", fam,
+            "m = d has the objective F = f/2 of one of them (within 1e-6, the matching tolerance of the spurious-minima study)", fam,
             {"minima": mins, "matching": match if pub else "none published", "F": values},
             f"Their objectives \\(F=f/2\\) (the normalization of Safran and Shamir) take "
             f"{len(values.split())} values, {', '.join(fmt(float(v), 4) for v in values.split())}, each the "

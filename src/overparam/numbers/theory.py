@@ -7,7 +7,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from . import Numbers
+from . import Numbers, kinds
 from .claims import claim
 from .tex import commits, fmt, fmt_list, span, tabular
 
@@ -25,7 +25,7 @@ def v1(frames, n: Numbers) -> None:
     n.add(c("VOneAChange", "along the rescaling orbit the loss changes by a relative 1e-12 at most (rounding)",
             change <= 1e-12, {"largest_relative_change": change},
             "is the same, to the last bit in floating point, as" if change == 0
-            else f"differs by a relative amount of at most {fmt(change, 2)} (rounding) from"))
+            else f"differs by a relative amount of at most {kinds.at_most(change)} (rounding) from"))
     b = frames["v1b"].sort_values(["lam", "seed"])
     decay, none = b[b["lam"] > 0], b[b["lam"] == 0]
     dmax = float(decay["imbalance"].max())
@@ -37,8 +37,8 @@ def v1(frames, n: Numbers) -> None:
     tail = (f"; with \\(\\lambda=0\\) it stays at least {fmt(nmin, 2)}" if len(none) else "")
     n.add(c("VOneBBalanceClaim", "with weight decay every run ends with relative imbalance below 1e-3, and below "
             "every run without decay", balanced, {"decay_max": dmax, "no_decay_min": nmin},
-            f"With \\(\\lambda>0\\) the relative imbalance ends at most {fmt(dmax, 2)}{tail}.",
-            f"With \\(\\lambda>0\\) the relative imbalance ends at most {fmt(dmax, 2)}{tail}: in "
+            f"With \\(\\lambda>0\\) the relative imbalance ends at most {kinds.at_most(dmax)}{tail}.",
+            f"With \\(\\lambda>0\\) the relative imbalance ends at most {kinds.at_most(dmax)}{tail}: in "
             f"{fmt(b['steps'].iloc[0])} steps the decay has not balanced the layers to \\(10^{{-3}}\\), so these "
             "runs are not yet at a critical point."))
     tab = pd.DataFrame({
