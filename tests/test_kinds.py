@@ -149,3 +149,9 @@ def test_no_claim_prints_an_empty_sentence():
                           (theory_numbers.build, lambda: {"frames": synthetic.theory_frames()})):
         out = build(**inputs())
         assert [c.name for c in out.claims if not c.text.strip()] == []
+
+
+def test_the_appendix_escapes_comparison_signs():
+    from overparam.numbers.tex import tex_escape
+
+    assert tex_escape("a < b, |x| > 1") == r"a \textless{} b, \textbar{}x\textbar{} \textgreater{} 1"

@@ -20,7 +20,9 @@ Tables = dict[str, str]
 # its own helper macros are lower case or one capital, so a test can tell the generated ones).
 NAME = re.compile(r"[A-Z][a-z]*[A-Z][A-Za-z]*")
 TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-               "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
+               "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}",
+               # the default (OT1) font has no <, > or | in text: these print the symbols themselves
+               "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
 
 
 def tex_escape(text: str) -> str:
