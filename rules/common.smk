@@ -85,7 +85,7 @@ TESTED = ("tested", "tested_per_width")
 def check_config(cfg):
     """What the schema cannot say, checked before any job; each failure names its key:
     - every planted batch size (lr_test, width_test, each regime) divides planted.samples_per_epoch;
-    - a planted regime names lrs only if its lr is tested;
+    - a planted regime names lrs only if its lr is tested, and the width test includes r = r0;
     - spurious.k_min <= spurious.k_max, spurious.decide_below <= spurious.stuck_threshold and
       spurious.check.runs <= spurious.runs;
     - every width of sumrelu.curve_ms is among sumrelu.ms, and sumrelu.certify.eigenvalues is below
@@ -104,6 +104,9 @@ def check_config(cfg):
         if "lrs" in v and v["lr"] not in TESTED:
             raise ValueError(f"config planted.regimes.{k}.lrs is set but planted.regimes.{k}.lr={v['lr']!r} "
                              f"runs no lr test (lrs are used only with lr: {' or '.join(TESTED)})")
+    if 1 not in p["width_test"]["multipliers"]:
+        raise ValueError(f"config planted.width_test.multipliers={p['width_test']['multipliers']} must include 1: "
+                         "V2(d) compares every width with the exactly specified student (r = r0)")
     for key, m in sizes.items():
         if p["samples_per_epoch"] % m:
             raise ValueError(
@@ -267,10 +270,10 @@ def check_selections():
     if not missing or workflow.dag_settings.target_jobs or set(missing) <= asked:
         return
     raise ValueError(
-        f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing (a failed or cut-off job, or "
-        "deleted) while results made from the eta they select remain: Snakemake would not rerun those "
-        "results even where the config changed them. Rebuild the selections first, then run your "
-        f"command again:\n    snakemake --cores 8 {' '.join(shlex.quote(f) for f in missing)}")
+        f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing (not built yet for this config, "
+        "or deleted when its job failed) while results of the planted study from an earlier build remain: "
+        "Snakemake would not rerun those results even where the config changed them. Build the selections "
+        f"first, then run your command again:\n    snakemake --cores 8 {' '.join(shlex.quote(f) for f in missing)}")
 
 
 def regime_runs(wildcards=None):

@@ -155,3 +155,16 @@ def test_the_appendix_escapes_comparison_signs():
     from overparam.numbers.tex import tex_escape
 
     assert tex_escape("a < b, |x| > 1") == r"a \textless{} b, \textbar{}x\textbar{} \textgreater{} 1"
+
+
+def test_the_sum_of_relus_numbers_stand_without_the_width_d_plus_one():
+    import synthetic
+    from overparam.numbers import sumrelu
+
+    x = synthetic.sumrelu_inputs()
+    d = int(x["certify"]["m"].min())
+    x["certify"] = x["certify"][x["certify"]["m"] != d + 1]
+    x["tuned"] = x["tuned"][x["tuned"]["m"] != d + 1]
+    out = sumrelu.build(**x)
+    text = {c.name: c.text for c in out.claims}["SumreluExtraUnitClaim"]
+    assert "not measured here" in text

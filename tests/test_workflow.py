@@ -50,6 +50,7 @@ def write_config(tmp_path, edit):
     (lambda c: c["gan"]["data"].update(holdout=2600), "gan.data.holdout=2600 must be between 1 and half of the 5000"),
     (lambda c: c["sumrelu"].update(certify={"eigenvalues": 17}), "sumrelu.certify.eigenvalues=17"),
     (lambda c: c["planted"].update(seeds=[0, 2**40]), "seeds"),
+    (lambda c: c["planted"]["width_test"].update(multipliers=[2, 4]), "planted.width_test.multipliers=[2, 4] must include 1"),
     (lambda c: c["gan"]["classifier"].update(seed=2**33), "seed"),
 ])
 def test_bad_config_is_rejected_before_any_job(tmp_path, run_snakemake, edit, key):

@@ -210,8 +210,9 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
                 "none of those minima has a vanished unit (norm < 0.1) or two parallel units (cosine > 0.99)", fresh,
                 {"stuck": k, "minima": km, "min_norm": float(r["minima_min_norm"]) if km else "none",
                  "max_cos": float(r["minima_max_cos"]) if km else "none"},
-                f"Yet at \\(m={fmt(r['m'])}\\) SGD still stops in {fmt(k)} of {fmt(r['runs'])} runs, each at a strict "
-                f"local minimum of the \\({fmt(r['m'])}\\)-unit loss (smallest eigenvalues "
+                f"Yet at \\(m={fmt(r['m'])}\\) SGD still stops in {fmt(k)} of {fmt(r['runs'])} runs, each at a "
+                + ("strict " if r["minima_lambda_min_low"] > r["curv_tol"] else "")
+                + f"local minimum of the \\({fmt(r['m'])}\\)-unit loss (smallest eigenvalues "
                 f"{fmt(r['minima_lambda_min_low'], 2)} to {fmt(r['minima_lambda_min_high'], 2)}; \\(F\\) = "
                 f"{', '.join(fmt(float(v), 4) for v in vals)}) with no vanished unit and no two parallel units: "
                 "not a lifted minimum of the narrower loss but one of the spurious minima that the wider loss has "
@@ -219,6 +220,10 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
                 f"At \\(m={fmt(r['m'])}\\), {fmt(k)} of {fmt(r['runs'])} runs are stuck; {fmt(km)} of them are "
                 "certified local minima" + (f" (smallest unit norm {fmt(r['minima_min_norm'], 2)}, largest cosine "
                                             f"between units {fmt(r['minima_max_cos'], 2)})." if km else ".")))
+    else:  # the sweep has no width d + 1: nothing to compare, and the text says so
+        n.add(c("SumreluExtraUnitClaim", "the sweep has the width m = d + 1", False, {"widths": [int(m) for m in t["m"]]},
+                "", f"The sweep has no width \\(m={fmt(q['m'] + 1)}\\), so the effect of one extra unit is not "
+                "measured here."))
     never = t[::-1]["not_converged"].eq(t[::-1]["runs"]).cumprod().astype(bool)[::-1]
     from_m = t.loc[never, "m"].min() if never.any() else None
     n.add(c("SumreluUnconvergedWideClaim", "from some width on, every run of every wider width ends not converged "
