@@ -86,7 +86,7 @@ def curves(logs, out, by):
             sns.lineplot(data=log, x="updates", y=col, hue="regime", hue_order=regimes, units="seed",
                          estimator=None, lw=0.9, ax=ax)
             ax.set_xscale("log")
-            ax.set_ylabel(f"{label} (mean over {int(log['log_updates'].iloc[0])} updates)")
+            ax.set_ylabel(label + per_log(int(log["log_updates"].iloc[0])))
             ax.legend(fontsize=7)
         for ax in axes[1]:
             ax.axhline(0.5, color="grey", lw=0.8, ls=":")
@@ -102,7 +102,7 @@ def curves(logs, out, by):
                 sns.lineplot(data=tidy, x="epochs", y="value", hue="curve", units="seed", estimator=None,
                              lw=0.9, ax=axes[i, j])
                 axes[i, j].set_xlabel("epoch")
-            axes[0, j].set_ylabel(f"loss (mean over {int(d['log_updates'].iloc[0])} updates)")
+            axes[0, j].set_ylabel("loss" + per_log(int(d["log_updates"].iloc[0])))
             first = d.iloc[0]
             axes[0, j].set_title(f"{name}: lr G {first['lr_g']:g}, lr D {first['lr_d']:g}, "
                                  f"batch {first['batch_size']}", fontsize=9)
@@ -142,6 +142,11 @@ def quality(paths, reference, out):
                  f"{ref['holdout_accuracy']:.3f}; data: {ref['source']}", fontsize=8)
     fig.tight_layout()
     save(fig, out)
+
+
+def per_log(k: int) -> str:
+    """How a log row averages: ' (mean over 10 updates)', or ' (each update)' for one."""
+    return " (each update)" if k == 1 else f" (mean over {k} updates)"
 
 
 def main(argv=None):

@@ -81,7 +81,7 @@ class Ranked:
     def highest(self) -> tuple[str, ...]:
         return self.groups[-1]
 
-    def words(self, sep: str = " < ") -> str:
+    def words(self, sep: str = " \\(<\\) ") -> str:
         """'$r=60$ < $r=120$ = $r=240$' with '=' for a tie."""
         return sep.join(" = ".join(g) for g in self.groups)
 

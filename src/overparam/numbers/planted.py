@@ -88,6 +88,9 @@ def lr_test(runs, summary, selected, anchors, n: Numbers) -> None:
         ("LrTestWidth", fmt(row0["r"])), ("LrTestBatch", fmt(row0["batch_size"])),
         ("LrTestInit", fmt(row0["init_scale"])), ("LrTestEpochs", fmt(row0["epochs"])),
         ("LrTestOptimizer", tex_escape(row0["optimizer"])), ("LrTestEtas", fmt_list(s["lr0"])),
+        ("RegimeLrTestGrids", "; ".join(
+            f"\\texttt{{{tex_escape(st.removesuffix('_lr_test'))}}} over \\(\\eta\\in\\{{{fmt_list(sorted(g['lr0'].unique()))}\\}}\\)"
+            for st, g in summary[summary["study"].str.endswith("_lr_test")].groupby("study", sort=False)) or "none"),
         ("PlantedSelectedLr", fmt(selected)),
         ("LrTestBestFinal", fmt(best["final_batch_mean"])),
         ("LrTestBestExact", fmt(best["final_population_mean"])),
@@ -361,7 +364,7 @@ def width_order(w: pd.DataFrame):
 def pattern_claim(w: pd.DataFrame, r0: int, wide: pd.Series):
     ranked, falls = width_order(w)
     med = w["final_population_median"].to_numpy()
-    order = " < ".join(" \\(\\approx\\) ".join(f"\\(r={r}\\)" for r in g) for g in ranked.groups)
+    order = " \\(<\\) ".join(" \\(\\approx\\) ".join(f"\\(r={r}\\)" for r in g) for g in ranked.groups)
     text = ("Compared with Livni et al., their pattern appears at this \\(\\eta\\): the median final exact "
             f"objective falls with each wider student, from {fmt(med[0])} at \\(r={int(w['r'].iloc[0])}\\) to "
             f"{fmt(med[-1])} at \\(r={int(wide['r'])}\\), and no two widths' seed ranges overlap."
@@ -424,10 +427,12 @@ def regimes(runs, summary, anchors_one, n: Numbers) -> None:
             f"{fmt(len(below))} epochs"))
     n.add(c("LivniPictureClaim", "both livni claims above hold", monotone and every,
             {"LivniMonotoneClaim": monotone, "LivniBelowEveryEpochClaim": every},
-            "This is Livni et al.'s picture: wider students train faster and lower.",
-            "So Livni et al.'s picture (wider students train faster and lower) holds here only in part."
+            "This is Livni et al.'s picture by these two measures: the wider students end lower and lie lower at "
+            "every epoch.",
+            "So Livni et al.'s picture (wider students lower at the end and at every epoch) holds here only in part."
             if monotone or every else
-            "So Livni et al.'s picture (wider students train faster and lower) does not appear in this run."))
+            "So Livni et al.'s picture (wider students lower at the end and at every epoch) does not appear in this "
+            "run."))
     # the published livni run: same epochs and r, within a factor 10
     pub_r, pub_final, pub_epochs = (anchors_one.get(k) for k in ("livni_narrow_r", "livni_narrow_final", "livni_epochs"))
     ours = g[g["r"] == pub_r]
@@ -525,7 +530,8 @@ def ablations(summary: pd.DataFrame, n: Numbers) -> None:
             continue
         above = (g["seeds"] - g["reached_threshold"]).astype(int)
         div = int(g["diverged"].sum())
-        tail = (f"; {fmt(int(above.sum()))} of its {fmt(int(g['seeds'].sum()))} runs end above the threshold"
+        tail = (f"; {fmt(int(above.sum()))} of its {fmt(int(g['seeds'].sum()))} runs "
+                f"{kinds.verb(int(above.sum()), int(g['seeds'].sum()), 'ends', 'end')} above the threshold"
                 + (f" ({fmt(div)} diverged)" if div else "") + ".")
         eta = ""
         if name in TESTED_ETA:
@@ -571,7 +577,7 @@ def per_width_eta(summary: pd.DataFrame, n: Numbers) -> None:
     rank = lambda t: list(t.sort_values(["final_population_median", "r"])["r"].astype(int))  # noqa: E731
     same = rank(g) == rank(paper)
     _, phrase = pattern(g)
-    order = lambda t: " < ".join(f"\\(r={r}\\)" for r in rank(t))  # noqa: E731
+    order = lambda t: " \\(<\\) ".join(f"\\(r={r}\\)" for r in rank(t))  # noqa: E731
     as_paper = bool(len(g) == len(paper) and np.all(etas == paper["lr0"].to_numpy()))
     n.add(c("PerWidthOrderClaim", "the widths rank in the same order by median final exact objective with the "
             "eta chosen per width as with one eta for all (paper)", same, {"per_width": rank(g), "paper": rank(paper)},
@@ -624,8 +630,8 @@ def distances(solutions: pd.DataFrame, summary: pd.DataFrame, n: Numbers) -> Non
     n.add(c("LazyExplainsLivniClaim", "the livni regime is lazy (DistLivniLazyClaim), the paper regime is not "
             "(DistPaperRichClaim), and width lowers the livni regime's median final objective at each wider width",
             lazy and rich and livni_falls, {"livni_lazy": lazy, "paper_rich": rich, "livni_width_helps": livni_falls},
-            "The benefit of width thus coincides with near-linear (lazy) training: it appears in the setting whose "
-            "weights stay near their start, and not in the setting of (d), where they travel far. "
+            "The benefit of width thus coincides with near-linear (lazy) training in \\texttt{livni}, whose weights "
+            "stay near their start, while in \\texttt{paper} (the setting of (d)) they travel far. "
             + kinds.reading("Near-linearity may be what makes width help here") + "; no run changes the distance "
             "travelled alone.",
             "So these runs do not tie the benefit of width to lazy training: " + ", ".join(

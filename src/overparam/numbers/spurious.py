@@ -121,7 +121,8 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
         f"below {fmt(first['decide_below'])} \\emph{{and}} has decreased at every step so far, since gradient descent "
         "that keeps decreasing \\(F\\) cannot end above the threshold. This decided "
         f"{fmt(decided)} of the {fmt(int(t['runs'].sum()))} runs; {fmt(int(t['at_tolerance'].sum()))} ended at the "
-        f"tolerance (after at most {fmt(t['max_steps_at_tolerance'].max())} steps), "
+        "tolerance" + (f" (after at most {fmt(t['max_steps_at_tolerance'].max())} steps)"
+                       if t["at_tolerance"].sum() else "") + ", "
         f"{fmt(int(t['restarted'].sum()))} needed a restart.") if first["decide_below"] > 0 else (
         f"None: every run was taken to the tolerance (after at most {fmt(t['max_steps_at_tolerance'].max())} steps), "
         f"and {fmt(int(t['restarted'].sum()))} needed a restart.")))
@@ -148,22 +149,22 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
                 "label."))
     n.add(c("SpuriousInsideClaim", "every published fraction lies inside our 95% interval", len(outside) == 0,
             {"inside": f"{int(inside.sum())}/{len(cmp)}", "outside": plain(outside)},
-            f"Their fraction lies inside our 95\\% interval in every one of the {fmt(len(cmp))} cells they released.",
-            f"Their fraction lies inside our 95\\% interval in {fmt(int(inside.sum()))} of the {fmt(len(cmp))} cells "
+            f"Their fraction lies inside our 95\\% interval in {kinds.count(len(cmp), len(cmp), 'cell')} they released.",
+            f"Their fraction lies inside our 95\\% interval in {fmt(int(inside.sum()))} of the {fmt(len(cmp))} {kinds.plural(len(cmp), 'cell')} "
             f"they released and outside in {cell_list(outside)}. Their fraction is itself an estimate from "
             f"{fmt(cmp['their_runs'].max())} runs, so even were the probabilities the same, a cell would fall outside "
-            f"our interval now and then: {fmt(expected_outside(cmp), 2)} of the {fmt(len(cmp))} cells are expected "
+            f"our interval now and then: {fmt(expected_outside(cmp), 2)} of the {fmt(len(cmp))} {kinds.plural(len(cmp), 'cell')} are expected "
             "outside by chance."))
     n.add(c("SpuriousAgreeClaim", f"no cell differs from theirs at level {ALPHA:g} by Fisher's exact test, "
             "Benjamini-Hochberg adjusted over the compared cells", len(significant) == 0,
             {"significant": plain(significant), "smallest_adjusted_p": float(cmp["fisher_p_bh"].min()) if len(cmp) else "none"},
-            f"Fisher's exact test of our count against theirs, adjusted for the {fmt(len(cmp))} cells "
+            f"Fisher's exact test of our count against theirs, adjusted for the {fmt(len(cmp))} {kinds.plural(len(cmp), 'cell')} "
             f"(Benjamini-Hochberg), finds no cell that differs at level {fmt(ALPHA)} (smallest adjusted "
             f"\\(p\\) {fmt(cmp['fisher_p_bh'].min(), 2)})"
             + (f". Not finding a difference is not evidence of none: {fmt(len(outside))} "
                f"{'cell lies' if len(outside) == 1 else 'cells lie'} outside our interval where "
                f"{fmt(expected_outside(cmp), 2)} would by chance." if len(outside) else "."),
-            f"Fisher's exact test of our count against theirs, adjusted for the {fmt(len(cmp))} cells "
+            f"Fisher's exact test of our count against theirs, adjusted for the {fmt(len(cmp))} {kinds.plural(len(cmp), 'cell')} "
             f"(Benjamini-Hochberg), finds {fmt(len(significant))} "
             f"{'cell that differs' if len(significant) == 1 else 'cells that differ'} at level {fmt(ALPHA)}: "
             f"{cell_list(significant)} (Figure~\\ref{{fig:spurious-evidence}})."))
@@ -174,6 +175,11 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
     ours = int(cmp["our_major_families"].sum()) if "our_major_families" in cmp else 0
     ours_found = int(cmp["our_major_found"].sum()) if "our_major_found" in cmp else 0
     both = major > 0 and found == major and ours_found == ours
+    shown = outside if len(outside) else cmp.nsmallest(2, "fisher_p")  # as spurious_table.flagged
+    n.macros.append(("SpuriousEvidenceText",
+                     f"for the cells where their fraction lies outside our interval ({cell_list(shown)})" if len(outside)
+                     else (f"for the {kinds.count(len(shown), len(cmp), 'compared cell')} with the smallest "
+                           f"two-sample \\(p\\) ({cell_list(shown)})" if len(shown) else "no cell (none is compared)")))
     n.add(c("SpuriousFamiliesClaim", "every family of spurious end points reached in at least 10 runs (one objective "
             "value, matched within 1e-6) by them is among our end points, and every such family of ours among theirs",
             both, {"their_families_of_10_or_more": major, "found_by_us": found, "our_families_of_10_or_more": ours,
@@ -182,9 +188,11 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             "they reached in at least 10 runs (points equal up to permutations, told apart by their objective value) "
             f"is among ours, and each of the {fmt(ours)} we reached in at least 10 runs is among theirs, at the same "
             "objective to \\(10^{-6}\\) (results/spurious/families.csv).",
-            f"Of the {fmt(major)} families of spurious points they reached in at least 10 runs, {fmt(found)} "
-            f"{'is' if found == 1 else 'are'} among our end points; of the {fmt(ours)} we reached in at least 10 runs, "
-            f"{fmt(ours_found)} {'is' if ours_found == 1 else 'are'} among theirs (results/spurious/families.csv)."))
+            ("In the cells compared, neither they nor we reached any family of spurious points in 10 runs or more, "
+             "so no family is compared (results/spurious/families.csv)." if major == 0 and ours == 0 else
+             f"Of the {fmt(major)} families of spurious points they reached in at least 10 runs, {fmt(found)} "
+             f"{'is' if found == 1 else 'are'} among our end points; of the {fmt(ours)} we reached in at least 10 runs, "
+             f"{fmt(ours_found)} {'is' if ours_found == 1 else 'are'} among theirs (results/spurious/families.csv).")))
     rep = cmp[cmp["their_gcd_chance"] < 0.01]
     still = cmp[cmp["fisher_p_effective_bh"] < ALPHA]
     explained = significant.index.isin(rep.index).all()

@@ -99,8 +99,12 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
     few = from_m is not None and from_m <= 1.5 * d and int(at_d["stuck"]) > 0
     n.add(c("SumreluFewSpareClaim", "some run is stuck at m = d, and no run is stuck from some width m <= 1.5 d on",
             few, {"d": d, "from_m": from_m if from_m is not None else "none", "stuck_at_d": int(at_d["stuck"])},
-            "A few spare units suffice to change this: they",
-            "Spare units change this only gradually here; in principle they"))
+            f"No run is stuck from \\(m={fmt(from_m) if from_m is not None else ''}\\) on, "
+            f"\\({fmt(from_m - d) if from_m is not None else ''}\\) units beyond \\(d\\).",
+            ("No run is stuck at \\(m=d\\), so spare units have nothing to change here."
+             if int(at_d["stuck"]) == 0 else
+             f"Stuck runs remain up to \\(m={fmt(t['m'].max())}\\)." if from_m is None else
+             f"No run is stuck from \\(m={fmt(from_m)}\\) on, more than \\(1.5\\,d\\).")))
     if len(stuck):
         n.macros += [("SumreluStuckCovered", fmt(stuck["directions_covered"].mean())),
                      ("SumreluStuckAnti", fmt(stuck["anti_aligned_neurons"].mean()))]
@@ -125,10 +129,10 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             "median over widths", grows,
             {"widest": float(med[-1]), "smallest": float(med.min()), "at_m": int(t["m"].iloc[int(np.argmin(med))])},
             "The price of width in our setting is speed at the end: with \\(\\eta\\propto1/m\\) and a fixed budget, "
-            f"the final loss grows again with \\(m\\) (median {fmt(med[-1], 2)} at \\(m={int(t['m'].iloc[-1])}\\), "
+            f"the widest student ends higher than the best width (median {fmt(med[-1], 2)} at \\(m={int(t['m'].iloc[-1])}\\), "
             f"against {fmt(med.min(), 2)} at \\(m={int(t['m'].iloc[int(np.argmin(med))])}\\)). Our reading, not "
             "tested here: merging many units' mass onto each direction and silencing the redundant ones is slow. "
-            "Whether the smaller steps of the wider students (\\(\\eta=1/m\\)) explain it is checked below.",
+            "The runs at a step chosen per width (below) change the step alone.",
             "Within our budget width costs no final accuracy: the median final loss of the widest student "
             f"({fmt(med[-1], 2)}) is within a factor two of the best width's ({fmt(med.min(), 2)})."))
 
@@ -172,8 +176,9 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
             f"critical point {hessian}"
             + (", so the SGD runs sit in the noise ball of strict minima." if definite else
                "; that bound does not make them strict minima."),
-            f"At \\(m={fmt(q['m'])}\\), of {fmt(stuck)} stuck end points {fmt(mins)} are spurious local minima, "
-            f"{fmt(q['saddle'])} saddles and {fmt(q['not_converged'])} not converged."))
+            (f"At \\(m={fmt(q['m'])}\\) no run is stuck, so there is no end point to certify." if stuck == 0 else
+             f"At \\(m={fmt(q['m'])}\\), of {fmt(stuck)} stuck end points {fmt(mins)} are spurious local minima, "
+             f"{fmt(q['saddle'])} saddles and {fmt(q['not_converged'])} not converged.")))
     pub, match = int(q["published_families"]), q["minima_matching_published"]
     values = str(q["minima_F_values"]) if isinstance(q["minima_F_values"], str) else ""
     fam = pub > 0 and mins > 0 and match == mins
@@ -184,7 +189,8 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
             f"{len(values.split())} values, {', '.join(fmt(float(v), 4) for v in values.split())}, each the "
             f"objective of one of their {fmt(pub)} published families for \\(k=n={fmt(q['m'])}\\): by objective "
             "value, SGD stops in families that their gradient descent found.",
-            (f"Of their objectives \\(F=f/2\\) ({', '.join(fmt(float(v), 4) for v in values.split())}), "
+            ("There is no certified minimum to compare with their families." if mins == 0 else
+             f"Of their objectives \\(F=f/2\\) ({', '.join(fmt(float(v), 4) for v in values.split())}), "
              f"{fmt(match)} of {fmt(mins)} match one of Safran and Shamir's {fmt(pub)} families for this width."
              if pub else "Safran and Shamir published no families for this width.")))
     lifts, sad = int(q["lifts"]), int(q["lift_saddles"])
@@ -198,8 +204,9 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
             "Safran, Yehudai and Shamir (\\emph{The effects of mild over-parameterization on the optimization landscape "
             "of shallow ReLU neural networks}, COLT 2021) prove for non-global minima under conditions they check "
             "numerically.",
-            f"Of the {fmt(lifts)} points that split one unit of these minima into two halves (\\(m+1\\) units), "
-            f"{fmt(sad)} are saddles."))
+            ("With no certified minimum there is no split to test." if lifts == 0 else
+             f"Of the {fmt(lifts)} points that split one unit of these minima into two halves (\\(m+1\\) units), "
+             f"{fmt(sad)} {'is a saddle' if sad == 1 else 'are saddles'}.")))
     nxt = t[t["m"] == q["m"] + 1]
     if len(nxt):
         r = nxt.iloc[0]
@@ -255,13 +262,12 @@ def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
             f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\)): "
             + kinds.reading("\\(\\eta=1/m\\) shrinks the step faster than the width requires") + ".",
             f"The lr test picks no larger step for wider students (\\(c={fmt(lo['c'])}\\) at \\(m={fmt(lo['m'])}\\), "
-            f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\); all chosen values lie between {fmt(t['c'].min())} and "
-            f"{fmt(t['c'].max())}): the largest step of the grid at which no test run diverges is "
+            f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\); "
+            + (f"every width chose \\(c={fmt(t['c'].min())}\\)" if t["c"].min() == t["c"].max() else
+               f"all chosen values lie between {fmt(t['c'].min())} and {fmt(t['c'].max())}")
+            + f"): the largest step of the grid at which no test run diverges is "
             f"\\(c={fmt(lo['largest_stable_c'])}\\) at \\(m={fmt(lo['m'])}\\) and \\(c={fmt(hi['largest_stable_c'])}\\) at "
-            f"\\(m={fmt(hi['m'])}\\)"
-            + (", so the stable step shrinks at least like \\(1/m\\), and \\(\\eta\\propto1/m\\) is the scaling the "
-               "workflow itself would choose." if hi["largest_stable_c"] <= lo["largest_stable_c"] else
-               "; the step the test keeps still shrinks at least like \\(1/m\\).")))
+            f"\\(m={fmt(hi['m'])}\\) (where that is the grid's largest, the stable step is bounded only from below)."))
     # a median over a few runs that escaped says little: compare widths where most runs reached the threshold
     med = t["iterations_to_threshold_median"].where(t["reached"] >= t["runs"] / 2).to_numpy(float)
     best = int(np.nanargmin(med)) if np.isfinite(med).any() else len(med) - 1  # no width reached it: widest

@@ -34,7 +34,7 @@ def v1(frames, n: Numbers) -> None:
                  ("VOneBSeeds", fmt(b["seed"].nunique())),
                  ("VOneBStartRatio", fmt((b["start_U_norm"] / b["start_V_norm"]).median(), 2))]
     balanced = dmax < 1e-3 and (not len(none) or dmax < nmin)
-    tail = (f"; with \\(\\lambda=0\\) it stays at least {fmt(nmin, 2)}" if len(none) else "")
+    tail = (f"; with \\(\\lambda=0\\) it stays at least {fmt(kinds.bound(nmin, 2, upper=False), 2)}" if len(none) else "")
     n.add(c("VOneBBalanceClaim", "with weight decay every run ends with relative imbalance below 1e-3, and below "
             "every run without decay", balanced, {"decay_max": dmax, "no_decay_min": nmin},
             f"With \\(\\lambda>0\\) the relative imbalance ends at most {kinds.at_most(dmax)}{tail}.",
