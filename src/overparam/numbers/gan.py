@@ -124,6 +124,8 @@ def build(*, runs: pd.DataFrame, quality: pd.DataFrame) -> Numbers:
                      (f"{key}Minutes", fmt(per_run_minutes[name].median(), 2)),
                      (f"{key}DReal", fmt(last["d_real"].mean(), 2)), (f"{key}DFake", fmt(last["d_fake"].mean(), 2)),
                      (f"{key}DLoss", fmt(last["d_loss"].mean(), 2)), (f"{key}GLoss", fmt(last["g_loss"].mean(), 2)),
+                     (f"{key}ClassesText", f"{fmt(mean['classes_covered'], 2)} "
+                      f"{kinds.plural(int(round(mean['classes_covered'])), 'class', 'classes')}"),
                      (f"{key}TopShare", fmt(top.mean(), 2)), (f"{key}TopShareRange", interval(top.min(), top.max()) + " over seeds" if len(seeds) > 1 else "one run"),
                      (f"{key}Histogram", histogram_text(mean[CLASSES])),
                      (f"{key}FidRange", interval(ql["frechet_distance"].min(), ql["frechet_distance"].max(), 3)
@@ -253,14 +255,15 @@ def claims(n: Numbers, runs, gen, real, seeds) -> None:
     fd0 = mean_over(Q["strong_discriminator", s]["frechet_distance"].iloc[0] for s in seeds)
     fd1 = mean_over(last("strong_discriminator", s)["frechet_distance"] for s in seeds)
     n.add(c("GanStrongLearnsClaim", "regime 2, every seed: the Frechet distance at the last scored point is below "
-            "the first", k == K, {"learning_seeds": k, "seeds": K},
+            "the first, and the last point's samples are recognised as digits", k == K, {"learning_seeds": k, "seeds": K},
             f"The generator's samples are digits and move closer to the real ones {seeds_phrase(k, K)} (its "
             f"Fr\\'echet distance falls from {fd0} at the "
             f"first scored point to {fd1} at the last, mean over seeds)",
-            (f"At its last scored point the samples are not yet recognised as digits {seeds_phrase(noise2, K)}. "
-             if noise2 else "")
-            + f"By the Fr\\'echet distance the generator makes progress {only(k, K)} (it goes "
-            f"from {fd0} at the first scored point to {fd1} at the last, mean over seeds)"))
+            (f"Its Fr\\'echet distance goes from {fd0} at the first scored point to {fd1} at the last (mean over "
+             f"seeds), but at the last the samples are not yet recognised as digits {seeds_phrase(noise2, K)}"
+             if noise2 else
+             f"The generator moves closer to the real digits {only(k, K)} (its Fr\\'echet distance goes from {fd0} "
+             f"at the first scored point to {fd1} at the last, mean over seeds)")))
     partial = {s: bool(digits(last("strong_discriminator", s)) and last("strong_discriminator", s)["top"] >= 0.2
                        and last("strong_discriminator", s)["class_entropy"] < real["class_entropy"] - 0.2
                        and last("strong_discriminator", s)["top"] > last("original", s)["top"]) for s in seeds}
@@ -348,6 +351,7 @@ def claims(n: Numbers, runs, gen, real, seeds) -> None:
     only_low = {s: lo >= COLLAPSED > orig and digits(Q["low_noise", s].loc[u]) for s, (lo, orig) in pair.items()}
     k, _ = count(only_low)
     ko = sum(orig >= COLLAPSED and digits(Q["original", s].loc[u]) for s, (_, orig) in pair.items())
+    noise_u = sum(not digits(Q["low_noise", s].loc[u]) for s in seeds)
     lo_mean, or_mean = mean_over(v[0] for v in pair.values()), mean_over(v[1] for v in pair.values())
     n.macros += [("GanMatchedUpdates", fmt(u)),
                  ("GanMatchedLowNoiseEpoch", fmt(u / int(runs[runs["regime"] == "low_noise"]["updates_per_epoch"].iloc[0]), 3)),
@@ -360,14 +364,14 @@ def claims(n: Numbers, runs, gen, real, seeds) -> None:
             f"At equal updates regime 3 is collapsed and regime 1 is not {seeds_phrase(k, K)}: after {fmt(u)} updates "
             f"regime 3 puts {lo_mean} of its samples in one class, regime 1 only {or_mean} (means over seeds; "
             "Figure~\\ref{fig:gan-samples-updates}).",
-            f"At equal updates regime 3 is recognised as digits and collapsed while regime 1 is not "
-            f"{seeds_phrase(k, K)}: after "
-            f"{fmt(u)} updates the largest class holds {lo_mean} of regime 3's samples and {or_mean} of regime 1's "
-            f"(means over seeds; regime 1 collapsed too in {fmt(ko)}, regime 3 not collapsed in "
-            f"{fmt(sum(lo < COLLAPSED for lo, _ in pair.values()))}; Figure~\\ref{{fig:gan-samples-updates}})"
-            + (": at this many updates regime 1 looks collapsed too, and "
-               + kinds.reading("part of what looks like collapse may be a generator trained too briefly") + "."
-               if ko else ".")))
+            f"At equal updates regime 3 is recognised as digits and collapsed, and regime 1 is not collapsed, "
+            f"{seeds_phrase(k, K)}: after {fmt(u)} updates the largest class holds a share {lo_mean} of regime 3's "
+            f"samples and {or_mean} of regime 1's (means over seeds; Figure~\\ref{{fig:gan-samples-updates}})"
+            + (f"; {seeds_phrase(noise_u, K)} regime 3's samples are not yet recognised as digits there"
+               if noise_u else "")
+            + (f"; regime 1, recognised as digits, is collapsed too {seeds_phrase(ko, K)}, and "
+               + kinds.reading("part of what looks like collapse may be a generator trained too briefly")
+               if ko else "") + "."))
     worse_all = {s: all(Q["low_noise", s].loc[m, "top"] > Q["original", s].loc[m, "top"] for m in matched) for s in seeds}
     k, _ = count(worse_all)
     n.add(c("GanMatchedTopClaim", "every seed: at every update count scored in all runs, regime 3's largest-class "
@@ -382,7 +386,8 @@ def claims(n: Numbers, runs, gen, real, seeds) -> None:
           for s in seeds}
     k, _ = count({s: lo <= orig for s, (lo, orig) in fd.items()})
     lo_fd, or_fd = mean_over(v[0] for v in fd.values()), mean_over(v[1] for v in fd.values())
-    n.add(c("GanMatchedEndClaim", f"every seed: after {end} updates regime 3's Frechet distance is at most regime 1's",
+    n.add(c("GanMatchedEndClaim", f"every seed: after {end} updates regime 3's Frechet distance is at most regime 1's "
+            "and its samples are recognised as digits",
             k == K and all(digits(Q["low_noise", s].loc[end]) for s in seeds),
             {"updates": end, "seeds_at_most": k, "seeds": K, "FD_low_noise": [v[0] for v in fd.values()],
                      "FD_original": [v[1] for v in fd.values()]},

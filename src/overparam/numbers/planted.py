@@ -254,12 +254,12 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
             "eight epochs before (the plateau's noise)", dropping,
             {f"epoch {e}": f"drop {a:.3g}, noise {b:.3g} (log10)" for e, a, b in drops} or {"halvings": "none"},
             "The curve of the widest student drops at each halving of \\(\\eta\\) (every "
-            f"{fmt(H)} epochs): between halvings they sit on a level set by the step, which is too large for "
-            "them, not too small. With a noiseless teacher the optimum fits every sample, so the stochastic "
-            "gradient vanishes there and SGD has no noise floor at the optimum (Ma, Bassily and Belkin, "
-            "\\emph{The power of interpolation}); a level that falls each time the step is halved is the mark of "
-            "a step too large for the curvature of the wide students, whose tangent kernel grows with \\(r\\). A "
-            f"step chosen at \\(r={lr_width}\\) is too large for the widest students.",
+            f"{fmt(H)} epochs) and sits on a level between halvings. With a noiseless teacher the optimum fits every "
+            "sample, so the stochastic gradient vanishes there and SGD has no noise floor at the optimum (Ma, "
+            "Bassily and Belkin, \\emph{The power of interpolation}); "
+            + kinds.reading(f"a level that falls each time the step is halved suggests that the step chosen at "
+                            f"\\(r={lr_width}\\) is too large for the widest students, whose tangent kernel grows "
+                            "with \\(r\\)") + " (the kernel is not measured here).",
             "The widest student's curve does not drop clearly above its noise at every halving of \\(\\eta\\) (every "
             f"{fmt(H)} epochs), so nothing here says that the step chosen at \\(r={lr_width}\\) is too large for it."))
 

@@ -68,6 +68,7 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
         ("SpuriousThreshold", fmt(first["stuck_threshold"])),
         ("SpuriousTheirRuns", fmt(cmp["their_runs"].max() if len(cmp) else float("nan"))),
         ("SpuriousCompared", fmt(len(cmp))), ("SpuriousOutsideCells", cell_list(outside)),
+        ("SpuriousComparedCells", f"{fmt(len(cmp))} {kinds.plural(len(cmp), 'compared cell')}"),
         ("SpuriousCost", cost(t)),
         ("SpuriousCommit", commits(cells)),
     ]
@@ -178,7 +179,7 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
     shown = outside if len(outside) else cmp.nsmallest(2, "fisher_p")  # as spurious_table.flagged
     n.macros.append(("SpuriousEvidenceText",
                      f"for the cells where their fraction lies outside our interval ({cell_list(shown)})" if len(outside)
-                     else (f"for the {kinds.count(len(shown), len(cmp), 'compared cell')} with the smallest "
+                     else (f"for {kinds.count(len(shown), len(cmp), 'compared cell')} with the smallest "
                            f"two-sample \\(p\\) ({cell_list(shown)})" if len(shown) else "no cell (none is compared)")))
     n.add(c("SpuriousFamiliesClaim", "every family of spurious end points reached in at least 10 runs (one objective "
             "value, matched within 1e-6) by them is among our end points, and every such family of ours among theirs",

@@ -130,8 +130,9 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             {"widest": float(med[-1]), "smallest": float(med.min()), "at_m": int(t["m"].iloc[int(np.argmin(med))])},
             "The price of width in our setting is speed at the end: with \\(\\eta\\propto1/m\\) and a fixed budget, "
             f"the widest student ends higher than the best width (median {fmt(med[-1], 2)} at \\(m={int(t['m'].iloc[-1])}\\), "
-            f"against {fmt(med.min(), 2)} at \\(m={int(t['m'].iloc[int(np.argmin(med))])}\\)). Our reading, not "
-            "tested here: merging many units' mass onto each direction and silencing the redundant ones is slow. "
+            f"against {fmt(med.min(), 2)} at \\(m={int(t['m'].iloc[int(np.argmin(med))])}\\)). "
+            + kinds.reading("Merging many units' mass onto each direction and silencing the redundant ones may be "
+                            "slow") + ". "
             "The runs at a step chosen per width (below) change the step alone.",
             "Within our budget width costs no final accuracy: the median final loss of the widest student "
             f"({fmt(med[-1], 2)}) is within a factor two of the best width's ({fmt(med.min(), 2)})."))
