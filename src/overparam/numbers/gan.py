@@ -187,11 +187,12 @@ def claims(n: Numbers, runs, gen, real, seeds) -> None:
             "D(G(z)) in [0.1, 0.8], and the epoch means of both losses below 2.5 at every epoch", k == K,
             {"balanced_seeds": k, "seeds": K, "d_real": [float(E["original", s]["d_real"].iloc[-1]) for s in seeds],
              "d_fake": [float(E["original", s]["d_fake"].iloc[-1]) for s in seeds], **worst},
-            f"By these bounds the two players stay in balance {seeds_phrase(k, K)}: over the last epoch the "
+            f"Tested by last-epoch \\(D(x)\\) in \\([0.2, 0.9]\\), \\(D(G(z))\\) in \\([0.1, 0.8]\\) and both losses' epoch "
+            f"means below 2.5, the two players stay in balance {seeds_phrase(k, K)}: over the last epoch the "
             f"discriminator gives real digits \\(D(x)={dr}\\) on average and generated ones \\(D(G(z))={df}\\) "
             f"(mean over seeds), and neither loss's epoch mean reaches 2.5 ({losses}; "
             "Figure~\\ref{fig:gan-curves}).",
-            f"By these bounds (last-epoch \\(D(x)\\) in \\([0.2, 0.9]\\), \\(D(G(z))\\) in \\([0.1, 0.8]\\), both "
+            f"Tested by these bounds (last-epoch \\(D(x)\\) in \\([0.2, 0.9]\\), \\(D(G(z))\\) in \\([0.1, 0.8]\\), both "
             f"losses' epoch means below 2.5) the players stay in balance {seeds_phrase(k, K)}: over the last epoch "
             f"\\(D(x)={dr}\\) and \\(D(G(z))={df}\\) on average, and {losses} (Figure~\\ref{{fig:gan-curves}})."))
     improving = {s: bool(len(Q["original", s]) > 1 and (np.diff(Q["original", s]["inception_score"]) > 0).all()

@@ -479,6 +479,13 @@ def pattern(g: pd.DataFrame, col: str = "final_population_median") -> tuple[str,
                 f"({fmt(v[~bad].min())})" if (~bad).any() else "")
         return "diverged", f"is not finite at {where}, where the runs diverge{rest}"
     d = np.diff(v)
+    if col == "final_population_median" and {"final_population_min", "final_population_max"} <= set(g):
+        lo, hi = g["final_population_min"].to_numpy(), g["final_population_max"].to_numpy()
+        overlap = (lo[:-1] <= hi[1:]) & (lo[1:] <= hi[:-1])  # neighbouring widths' seed ranges overlap
+        if overlap.any() and (np.all(d < 0) or np.all(d > 0)):
+            return "tied", (f"{'falls' if np.all(d < 0) else 'rises'} by its median from {fmt(v[0])} at "
+                            f"\\(r={int(r[0])}\\) to {fmt(v[-1])} at \\(r={int(r[-1])}\\), but the ranges over seeds of "
+                            "neighbouring widths overlap, so the order is not resolved")
     if np.all(d < 0):
         return "falls", (f"falls from each width to the next wider one, from {fmt(v[0])} at \\(r={int(r[0])}\\) to "
                          f"{fmt(v[-1])} at \\(r={int(r[-1])}\\)")
@@ -615,7 +622,7 @@ def distances(solutions: pd.DataFrame, summary: pd.DataFrame, n: Numbers) -> Non
     n.add(c("DistLivniLazyClaim", "in the livni regime the median ||V_T - V_0||/||V_0|| is below 1 at every width "
             "and falls from each width to the next wider one", lazy, {f"r{int(r)}": float(v) for r, v in livni_v.items()},
             "In \\texttt{livni} the first layer moves by a fraction of its initial norm, a fraction that shrinks "
-            "from each width to the next wider one: the lazy regime, ever lazier as the student widens.",
+            "from each width to the next wider one: by its first layer, the lazy regime, lazier as the student widens.",
             "In \\texttt{livni} the first layer's relative movement is not both below 1 and shrinking from each "
             "width to the next wider one, so the runs do not show the lazy regime's signature."))
     common = livni_v.index.intersection(paper_v.index)  # the widths both sweep
