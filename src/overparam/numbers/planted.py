@@ -153,15 +153,18 @@ def lr_test(runs, summary, selected, anchors, n: Numbers) -> None:
             "published solution", same_rank and len(both) > 1,
             {"ours": [float(v) for v in both["final_batch_mean"]], "published": [float(v) for v in pub.reindex(both.index)]},
             "The ranking of the steps is the same as theirs",
-            "The ranking of the steps differs from theirs"))
+            ("The ranking of the steps differs from theirs" if len(both) > 1 else
+             f"Our lr test shares {'one' if len(both) == 1 else 'no'} \\(\\eta\\) with theirs, so no ranking is "
+             "compared")))
     within = bool(len(ratio) and (ratio < 1).all())
     worst_lr = float(ratio.idxmax()) if len(ratio) else float("nan")
     n.add(c("LrTestMagnitudeClaim", "for every eta both solutions report, our mean final objective is within a "
             "factor 10 of the published one", within, {"largest_log10_ratio": float(ratio.max()) if len(ratio) else "none"},
             "and each of our final objectives lies within a factor of ten of the published one (the largest "
             f"factor is {fmt(10 ** ratio.max(), 2)}, at \\(\\eta={fmt(worst_lr, 2, False)}\\)).",
-            "but not every final objective is within a factor of ten of the published one (the largest factor "
-            f"is {fmt(10 ** ratio.max(), 2) if len(ratio) else NA}, at \\(\\eta={fmt(worst_lr, 2, False)}\\))."))
+            ("but not every final objective is within a factor of ten of the published one (the largest factor "
+             f"is {fmt(10 ** ratio.max(), 2)}, at \\(\\eta={fmt(worst_lr, 2, False)}\\))." if len(ratio) else
+             "and no final objective can be compared with theirs.")))
 
     pubcol = [fmt(pub[lr]) if lr in pub.index else "--" for lr in s["lr0"]]
     t = pd.DataFrame({

@@ -79,7 +79,8 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             "and it rises with k (positive rank correlation)", grows,
             {"low": f"k={int(lo['k'])}: {lo['fraction']:.3g}", "high": f"k={int(hi['k'])}: {hi['fraction']:.3g}"},
             f"For \\(n=k\\) the fraction grows from {fmt(lo['fraction'], 2)} at \\(k={int(lo['k'])}\\) to "
-            f"{fmt(hi['fraction'], 2)} at \\(k={int(hi['k'])}\\), as in their paper",
+            f"{fmt(hi['fraction'], 2)} at \\(k={int(hi['k'])}\\), as in their paper"
+            + (" (though their 95\\% intervals overlap)" if hi["ci_low"] <= lo["ci_high"] else ""),
             f"For \\(n=k\\) the fraction goes from {fmt(lo['fraction'], 2)} at \\(k={int(lo['k'])}\\) to "
             f"{fmt(hi['fraction'], 2)} at \\(k={int(hi['k'])}\\) without the steady rise of their paper"))
     pair = kk[["k", "fraction"]].merge(kk1[["k", "fraction"]], on="k", suffixes=("", "_extra"))
@@ -92,8 +93,10 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
              "mean_n_eq_k_plus_1": float(pair["fraction_extra"].mean()) if len(pair) else "none"},
             "; one extra unit (\\(n=k+1\\)) lowers it sharply"
             + (f" ({fmt(last['fraction'], 2)} at \\(k={int(last['k'])}\\))." if last is not None else "."),
-            "; one extra unit (\\(n=k+1\\)) does not lower it at every \\(k\\) by much"
-            + (f" ({fmt(last['fraction'], 2)} at \\(k={int(last['k'])}\\))." if last is not None else ".")))
+            ("; with no spurious end point at \\(n=k\\) in the cells that have both, one extra unit has nothing to "
+             "lower." if len(pair) and pair["fraction"].max() == 0 else
+             "; one extra unit (\\(n=k+1\\)) does not lower it at every \\(k\\) by much"
+             + (f" ({fmt(last['fraction'], 2)} at \\(k={int(last['k'])}\\))." if last is not None else "."))))
     n.macros.append(("SpuriousExtraUnitRef",
                      f"the spurious fraction of gradient descent averages {fmt(pair['fraction'].mean(), 2)} with "
                      f"\\(n=k\\) and {fmt(pair['fraction_extra'].mean(), 2)} with one extra unit, over the \\(k\\) that have both"
