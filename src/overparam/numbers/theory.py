@@ -39,8 +39,10 @@ def v1(frames, n: Numbers) -> None:
             "every run without decay", balanced, {"decay_max": dmax, "no_decay_min": nmin},
             f"With \\(\\lambda>0\\) the relative imbalance ends at most {kinds.at_most(dmax)}{tail}.",
             f"With \\(\\lambda>0\\) the relative imbalance ends at most {kinds.at_most(dmax)}{tail}: in "
-            f"{fmt(b['steps'].iloc[0])} steps the decay has not balanced the layers to \\(10^{{-3}}\\), so these "
-            "runs are not yet at a critical point."))
+            f"{fmt(b['steps'].iloc[0])} steps the decay has not balanced the layers to \\(10^{{-3}}\\) at every "
+            "\\(\\lambda\\) (" + ", ".join(
+                f"\\(\\lambda={fmt(lam, 2, False)}\\): at most {kinds.at_most(float(g['imbalance'].max()))}"
+                for lam, g in decay.groupby("lam")) + "), so those runs are not yet at a critical point."))
     tab = pd.DataFrame({
         r"\(\lambda\)": b["lam"].map(fmt), "seed": b["seed"].map(fmt),
         r"start \(\|U\|_F\)": b["start_U_norm"].map(fmt), r"start \(\|V\|_F\)": b["start_V_norm"].map(fmt),
