@@ -155,9 +155,9 @@ def plan_source(idx_dir, allow_download: bool, required: bool = False) -> dict:
                         "train-labels-idx1-ubyte[.gz]")
     digits = 0
     for fi, fl in pairs:
-        check_header(fi, 3), check_header(fl, 1)
-        check_pair(fi, fl)
+        check_header(fi, 3)
         count = check_header(fl, 1)
+        check_pair(fi, fl)
         if count == 0:
             raise DataError(f"MNIST file {fl} holds no digits (its header says 0)")
         digits += count
@@ -181,10 +181,12 @@ def load(source: str, files=()) -> tuple[np.ndarray, np.ndarray, str]:
             raise DataError(f"MNIST IDX files come in (images, labels) pairs; got {len(files)} file(s)")
         images, labels = [], []
         for fi, fl in zip(files[::2], files[1::2]):
-            fi, fl = Path(fi), Path(fl)
-            check_pair(fi, fl)
-            images.append(read_idx(fi, 3))
-            labels.append(read_idx(fl, 1))
+            x, y = read_idx(fi, 3), read_idx(fl, 1)  # read once; the checks of check_pair on the arrays
+            if x.shape[1:] != (28, 28) or len(x) != len(y) or y.max(initial=0) > 9:
+                raise DataError(f"MNIST files {fi} and {fl} do not match: {x.shape} images, "
+                                f"{y.shape} labels, labels up to {y.max(initial=0)}")
+            images.append(x)
+            labels.append(y)
         names = ", ".join(Path(f).name for f in files[::2])
         return np.concatenate(images), np.concatenate(labels), f"IDX files in {Path(files[0]).parent} ({names})"
     if source == "download":

@@ -50,11 +50,10 @@ def seeds_phrase(k: int, K: int) -> str:
 # noise as a collapse.
 DIGITS = 0.5
 NEAR = 10.0
-REAL_FD = {"value": float("nan")}  # the real digits' Frechet distance of this build (set by claims)
 
 
-def digits(point) -> bool:
-    return bool(point["confident_fraction"] >= DIGITS and point["frechet_distance"] <= NEAR * REAL_FD["value"])
+def is_digits(point, real_fd: float) -> bool:
+    return bool(point["confident_fraction"] >= DIGITS and point["frechet_distance"] <= NEAR * real_fd)
 
 
 def only(k: int, K: int) -> str:
@@ -168,7 +167,7 @@ def claims(n: Numbers, runs, gen, real, seeds) -> None:
         if needed not in set(runs["regime"]):
             raise ValueError(f"the report discusses GAN regime {needed!r}, which the logs lack")
     K = len(seeds)
-    REAL_FD["value"] = float(real["frechet_distance"])
+    digits = partial(is_digits, real_fd=float(real["frechet_distance"]))
     Q = {(r, s): scored(gen, r, s) for r in ("original", "strong_discriminator", "low_noise") for s in seeds}
     E = {(r, s): epoch_means(runs, r, s) for r in ("original", "strong_discriminator", "low_noise") for s in seeds}
     mean_over = lambda values: fmt(float(np.mean(list(values))), 3, False)
@@ -269,10 +268,10 @@ def claims(n: Numbers, runs, gen, real, seeds) -> None:
              if noise2 else
              f"The generator moves closer to the real digits {only(k, K)} (its Fr\\'echet distance goes from {fd0} "
              f"at the first scored point to {fd1} at the last, mean over seeds)")))
-    partial = {s: bool(digits(last("strong_discriminator", s)) and last("strong_discriminator", s)["top"] >= 0.2
+    concentrated = {s: bool(digits(last("strong_discriminator", s)) and last("strong_discriminator", s)["top"] >= 0.2
                        and last("strong_discriminator", s)["class_entropy"] < real["class_entropy"] - 0.2
                        and last("strong_discriminator", s)["top"] > last("original", s)["top"]) for s in seeds}
-    k, _ = count(partial)
+    k, _ = count(concentrated)
     ts = mean_over(last("strong_discriminator", s)["top"] for s in seeds)
     to = mean_over(last("original", s)["top"] for s in seeds)
     n.add(c("GanStrongCollapseClaim", f"regime 2, last epoch, every seed: the samples are recognised as digits "

@@ -7,8 +7,6 @@ say more than the numbers behind it.
 - `paired`: two settings compared over the same seeds: the paired count ("lower in 5 of 5
   seeds"), an exact sign test's p and the median ratio; a non-rejection is never "agreement";
 - `bound`: a bound rounded outward, so the printed bound still bounds the value;
-- `precondition`: a sentence that holds only where a stated condition does (GAN samples that the
-  classifier recognises as digits); elsewhere the text says the condition fails;
 - `reading`: an interpretation no predicate tests, typeset as one (`\\reading{...}`) and listed in
   the appendix as untested.
 
@@ -56,16 +54,6 @@ def verb(k: int, total: int, singular: str, plural_form: str) -> str:
     return plural_form if many else singular
 
 
-def quantifier(k: int, total: int) -> str:
-    """The quantifier alone: 'all', 'none', 'most', 'some' (a minority, at least one)."""
-    k, total = int(k), int(total)
-    if total and k == total:
-        return "all"
-    if k == 0:
-        return "none"
-    return "most" if 2 * k > total else "some"
-
-
 @dataclass(frozen=True)
 class Ranked:
     """An ordering's outcome: groups of labels from lowest to highest; labels in one group tie."""
@@ -74,12 +62,6 @@ class Ranked:
     @property
     def strict(self) -> bool:
         return all(len(g) == 1 for g in self.groups)
-
-    def lowest(self) -> tuple[str, ...]:
-        return self.groups[0]
-
-    def highest(self) -> tuple[str, ...]:
-        return self.groups[-1]
 
     def words(self, sep: str = " \\(<\\) ") -> str:
         """'$r=60$ < $r=120$ = $r=240$' with '=' for a tie."""
@@ -167,11 +149,6 @@ def bound(x: float, sig: int = 2, upper: bool = True) -> float:
 def at_most(x: float, sig: int = 2) -> str:
     """An upper bound as the report prints it: rounded up, so 'at most' stays true."""
     return fmt(bound(x, sig, upper=True), sig)
-
-
-def precondition(holds: bool, text: str, otherwise: str) -> str:
-    """`text` where the condition holds, else `otherwise` (which says that it does not)."""
-    return text if holds else otherwise
 
 
 def reading(text: str) -> str:
