@@ -142,8 +142,10 @@ def figure(t: pd.DataFrame, out: str):
         c = t[t["n"] == t["k"] + extra]
         ax.errorbar(c["k"], c["fraction"], yerr=[c["fraction"] - c["ci_low"], c["ci_high"] - c["fraction"]],
                     marker="o", capsize=3, label=f"ours ({int(c['runs'].min())} runs per cell, 95% interval)")
-        theirs = int(c["their_runs"].max()) if c["their_runs"].notna().any() else 0
-        ax.plot(c["k"], c["their_fraction"], "s--", color="tab:red", label=f"Safran and Shamir ({theirs} runs)")
+        runs = sorted({int(v) for v in c.loc[c["their_fraction"].notna(), "their_runs"]})
+        if runs:  # no published cell in this panel: nothing of theirs to draw
+            each = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]}-{runs[-1]}"
+            ax.plot(c["k"], c["their_fraction"], "s--", color="tab:red", label=f"Safran and Shamir ({each} runs per cell)")
         ax.set_title("n = k" if extra == 0 else "n = k + 1")
         ax.set_xlabel("k (teacher units = input dimension)")
         ax.legend(fontsize=8)
@@ -190,8 +192,9 @@ def evidence(cells: pd.DataFrame, t: pd.DataFrame, fam: pd.DataFrame, out: str):
                       f"Fisher p={r['fisher_p']:.2g}", fontsize=8)
         ax1.set_xlabel("final objective (clipped at 1e-16)")
         ax2.set_xlabel("gradient steps")
-        ax2.set_title(f"largest 2 pi-scaled gradient at a spurious end point: {r['max_spurious_grad_norm']:.2g}",
-                      fontsize=8)
+        g = r["max_spurious_grad_norm"]
+        ax2.set_title(f"largest 2 pi-scaled gradient at a spurious end point: {g:.2g}" if pd.notna(g)
+                      else "no spurious end point in this cell", fontsize=8)
         ax1.legend(fontsize=7)
         f = fam[(fam["k"] == r["k"]) & (fam["n"] == r["n"])].sort_values("objective")
         x = np.arange(len(f))
@@ -200,9 +203,10 @@ def evidence(cells: pd.DataFrame, t: pd.DataFrame, fam: pd.DataFrame, out: str):
         ax3.set_xticks(x, [f"{v:.4f}" for v in f["objective"]], rotation=60, fontsize=6)
         ax3.set_xlabel("family (objective at the end point)")
         ax3.set_ylabel("fraction of runs")
+        counts = sorted(f["theirs"][f["theirs"] > 0].astype(int).tolist(), reverse=True)
         g = int(r["their_gcd"]) if pd.notna(r["their_gcd"]) else 1
-        ax3.set_title(f"their family counts {sorted(f['theirs'][f['theirs'] > 0].tolist(), reverse=True)[:6]}"
-                      + (f": all multiples of {g}" if g > 1 else ""), fontsize=8)
+        ax3.set_title(f"their family counts {counts[:6]}" + (f": all multiples of {g}" if g > 1 and len(counts) > 1
+                                                              else ""), fontsize=8)
         ax3.legend(fontsize=7)
     fig.tight_layout()
     save(fig, out)

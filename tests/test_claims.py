@@ -102,8 +102,11 @@ def none_reach(runs):
     runs.loc[m, ["population_objective", "batch_objective"]] = 0.5
 
 
-def width_like_published(runs):
-    """Width 8 becomes r=120's stand-in: fastest, reaching the threshold near epoch 150."""
+def width_like_published():
+    """Width 8 becomes r=120's stand-in: fastest, reaching the published threshold near epoch 150,
+    with the published epoch length (epoch counts compare only at both)."""
+    runs = synthetic.planted_runs()
+    runs["samples_per_epoch"] = 10000
     runs.loc[at(runs, study="width_test", r=8), "r"] = 120
     runs.loc[at(runs, study="width_test", r=4), "r"] = 60
     for r, first in ((120, 150), (60, 160)):
@@ -111,6 +114,7 @@ def width_like_published(runs):
         runs.loc[m, "population_objective"] = np.where(runs.loc[m, "epoch"] >= 1, 1e-4, 1.0)
         runs.loc[m & (runs["epoch"] == 6).to_numpy(), "population_objective"] = 1e-9
         runs.loc[m, "epoch"] = runs.loc[m, "epoch"] * first // 6
+    return synthetic.planted_inputs(runs, threshold=1e-6)
 
 
 def wide_worse(runs):
@@ -136,6 +140,7 @@ def livni_cross(runs):
 
 
 def livni_published(runs):
+    runs["samples_per_epoch"] = 10000
     runs.loc[at(runs, study="livni", r=4), "r"] = 60
     runs.loc[at(runs, study="livni", r=8), "r"] = 120
     runs.loc[at(runs, study="livni"), "epochs"] = 200
@@ -171,9 +176,10 @@ def livni_not_lazier_when_wider(runs):
 PLANTED = {
     "check": planted_check_off,
     "wide_drops": wide_drops,
+    "width_like_published": width_like_published,
     **{f.__name__: (lambda f=f: runs_with(f)) for f in (
         lr_reversed, lr_diverged, lr_published_scale, lr_plateau, narrow_fails, wide_fails, none_reach,
-        width_like_published, wide_worse, livni_reversed, livni_cross, livni_published, paper_monotone,
+        wide_worse, livni_reversed, livni_cross, livni_published, paper_monotone,
         per_width_same_eta, paper_lazy, livni_not_lazier_when_wider,
         *(wide_worse_in(x) for x in ("init", "eta", "batch", "momentum", "adam", "per_width")),
         wide_worse_in("init", "eta", "batch", "momentum", "adam"))},
@@ -275,6 +281,8 @@ def spurious_with(frame="table", **columns):
 
 SPURIOUS = {
     "falling": spurious_with(fraction=[0.5, 0.0, 0.1, 0.0]),
+    "rise_resolved": spurious_with(fraction=[0.0, 0.0, 0.9, 0.0], ci_low=[0.0, 0.0, 0.6, 0.0],
+                                   ci_high=[0.3, 0.32, 0.98, 0.32]),
     "extra_unit_useless": spurious_with(fraction=[0.125, 0.2, 0.375, 0.4]),
     "cap_reached": spurious_with(at_cap=[0, 2, 0, 0]),
     "a_rise": spurious_with(max_rise=[1e-14, 1e-6, 1e-14, 1e-14]),

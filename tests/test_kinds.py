@@ -118,7 +118,8 @@ def test_the_width_pattern_ties_overlapping_seed_ranges_and_names_no_doubling():
 
 @pytest.mark.parametrize("tuned, base, words", [
     ([100, 120, float("nan")], [100, 200, 400], "cannot be read from medians"),
-    ([100, 120, 400], [100, 200, 400], "does not remove the price of width"),
+    ([100, 120, 400], [100, 200, 400], "does not remove this price of width"),
+    ([100, 120, 110], [100, 200, float("nan")], "the two steps are not compared"),
     ([100, 120, 110], [100, 110, 120], "neither step shows a price of width"),
     ([100, 120, 110], [100, 200, 400], "with only the step changed, the growth"),
 ])

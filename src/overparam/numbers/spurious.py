@@ -73,16 +73,19 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
         ("SpuriousCommit", commits(cells)),
     ]
     lo, hi = kk.iloc[0], kk.iloc[-1]
-    grows = bool(hi["fraction"] > lo["fraction"] and pd.Series(kk["fraction"].to_numpy()).corr(
+    rises = bool(hi["fraction"] > lo["fraction"] and pd.Series(kk["fraction"].to_numpy()).corr(
         pd.Series(kk["k"].to_numpy()), method="spearman") > 0)
-    n.add(c("SpuriousGrowsClaim", "for n = k the spurious fraction at the largest k exceeds that at the smallest k, "
-            "and it rises with k (positive rank correlation)", grows,
-            {"low": f"k={int(lo['k'])}: {lo['fraction']:.3g}", "high": f"k={int(hi['k'])}: {hi['fraction']:.3g}"},
-            f"For \\(n=k\\) the fraction grows from {fmt(lo['fraction'], 2)} at \\(k={int(lo['k'])}\\) to "
-            f"{fmt(hi['fraction'], 2)} at \\(k={int(hi['k'])}\\), as in their paper"
-            + (" (though their 95\\% intervals overlap)" if hi["ci_low"] <= lo["ci_high"] else ""),
-            f"For \\(n=k\\) the fraction goes from {fmt(lo['fraction'], 2)} at \\(k={int(lo['k'])}\\) to "
-            f"{fmt(hi['fraction'], 2)} at \\(k={int(hi['k'])}\\) without the steady rise of their paper"))
+    apart = bool(hi["ci_low"] > lo["ci_high"])  # the two ends' 95% intervals do not overlap
+    ends = (f"For \\(n=k\\) the fraction goes from {fmt(lo['fraction'], 2)} at \\(k={int(lo['k'])}\\) to "
+            f"{fmt(hi['fraction'], 2)} at \\(k={int(hi['k'])}\\)")
+    n.add(c("SpuriousGrowsClaim", "for n = k the spurious fraction rises with k (positive rank correlation, the "
+            "largest k above the smallest) and the 95% intervals at the smallest and the largest k do not overlap",
+            rises and apart,
+            {"low": f"k={int(lo['k'])}: {lo['fraction']:.3g} [{lo['ci_low']:.3g}, {lo['ci_high']:.3g}]",
+             "high": f"k={int(hi['k'])}: {hi['fraction']:.3g} [{hi['ci_low']:.3g}, {hi['ci_high']:.3g}]"},
+            ends + ", with 95\\% intervals that do not overlap: it grows with \\(k\\), as in their paper",
+            ends + (", but the 95\\% intervals at the two ends overlap, so these runs do not resolve a rise with "
+                    "\\(k\\)" if rises else " without the steady rise of their paper")))
     pair = kk[["k", "fraction"]].merge(kk1[["k", "fraction"]], on="k", suffixes=("", "_extra"))
     lowers = bool(len(pair) and (pair["fraction_extra"] <= pair["fraction"]).all()
                   and pair["fraction_extra"].mean() < 0.5 * pair["fraction"].mean())
@@ -159,17 +162,17 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             f"{fmt(cmp['their_runs'].max())} runs, so even were the probabilities the same, a cell would fall outside "
             f"our interval now and then: {fmt(expected_outside(cmp), 2)} of the {fmt(len(cmp))} {kinds.plural(len(cmp), 'cell')} are expected "
             "outside by chance."))
+    adjusted = (f"adjusted for the {fmt(len(cmp))} cells (Benjamini-Hochberg)" if len(cmp) > 1 else
+                "in the one compared cell (nothing to adjust for)")
     n.add(c("SpuriousAgreeClaim", f"no cell differs from theirs at level {ALPHA:g} by Fisher's exact test, "
             "Benjamini-Hochberg adjusted over the compared cells", len(significant) == 0,
             {"significant": plain(significant), "smallest_adjusted_p": float(cmp["fisher_p_bh"].min()) if len(cmp) else "none"},
-            f"Fisher's exact test of our count against theirs, adjusted for the {fmt(len(cmp))} {kinds.plural(len(cmp), 'cell')} "
-            f"(Benjamini-Hochberg), finds no cell that differs at level {fmt(ALPHA)} (smallest adjusted "
+            f"Fisher's exact test of our count against theirs, {adjusted}, finds no cell that differs at level {fmt(ALPHA)} (smallest adjusted "
             f"\\(p\\) {fmt(cmp['fisher_p_bh'].min(), 2)})"
             + (f". Not finding a difference is not evidence of none: {fmt(len(outside))} "
                f"{'cell lies' if len(outside) == 1 else 'cells lie'} outside our interval where "
                f"{fmt(expected_outside(cmp), 2)} would by chance." if len(outside) else "."),
-            f"Fisher's exact test of our count against theirs, adjusted for the {fmt(len(cmp))} {kinds.plural(len(cmp), 'cell')} "
-            f"(Benjamini-Hochberg), finds {fmt(len(significant))} "
+            f"Fisher's exact test of our count against theirs, {adjusted}, finds {fmt(len(significant))} "
             f"{'cell that differs' if len(significant) == 1 else 'cells that differ'} at level {fmt(ALPHA)}: "
             f"{cell_list(significant)} (Figure~\\ref{{fig:spurious-evidence}})."))
 
@@ -180,10 +183,7 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
     ours_found = int(cmp["our_major_found"].sum()) if "our_major_found" in cmp else 0
     both = major > 0 and found == major and ours_found == ours
     shown = outside if len(outside) else cmp.nsmallest(2, "fisher_p")  # as spurious_table.flagged
-    n.macros.append(("SpuriousEvidenceText",
-                     f"for the cells where their fraction lies outside our interval ({cell_list(shown)})" if len(outside)
-                     else (f"for {kinds.count(len(shown), len(cmp), 'compared cell')} with the smallest "
-                           f"two-sample \\(p\\) ({cell_list(shown)})" if len(shown) else "no cell (none is compared)")))
+    n.macros.append(("SpuriousEvidenceText", evidence_text(cmp, outside, shown)))
     n.add(c("SpuriousFamiliesClaim", "every family of spurious end points reached in at least 10 runs (one objective "
             "value, matched within 1e-6) by them is among our end points, and every such family of ours among theirs",
             both, {"their_families_of_10_or_more": major, "found_by_us": found, "our_families_of_10_or_more": ours,
@@ -234,3 +234,16 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             r"\(n=k+1\): ours [95\% CI]", "S\\&S ", r"\(p\) "]
     n.tables["spurious_table"] = tabular(pd.DataFrame(rows, columns=cols), "rlrrlrr")
     return n
+
+
+def evidence_text(cmp: pd.DataFrame, outside: pd.DataFrame, shown: pd.DataFrame) -> str:
+    """Which cells the evidence figure shows, as a phrase after "for" (as spurious_table.flagged)."""
+    if len(outside):
+        return f"for the cells where their fraction lies outside our interval ({cell_list(shown)})"
+    if len(cmp) == 1:
+        return f"for the one compared cell ({cell_list(shown)})"
+    if len(shown):
+        return (f"for the {fmt(len(shown))} compared cells with the smallest two-sample \\(p\\) "
+                f"({cell_list(shown)})")
+    return "for no cell (none is compared)"
+
