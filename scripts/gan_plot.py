@@ -79,7 +79,8 @@ OUTPUTS = {"d_real": "D(x)", "d_fake": "D(G(z))"}
 def curves(logs, out, by):
     log = with_epochs(read_runs(logs))
     regimes = list(dict.fromkeys(log["regime"]))
-    seeds = f"{log['seed'].nunique()} seed(s), one line each"
+    k = log["seed"].nunique()
+    seeds = "one seed" if k == 1 else f"{k} seeds, one line each"
     if by == "updates":
         fig, axes = plt.subplots(2, 2, figsize=(9, 6.5), sharex=True)
         for ax, (col, label) in zip(axes.flat, {**LOSSES, **OUTPUTS}.items()):
@@ -136,8 +137,8 @@ def quality(paths, reference, out):
             if x == "updates":
                 ax.set_xscale("log")
             ax.legend(fontsize=7)
-    runs = q.groupby(["regime", "seed"]).ngroups
-    fig.suptitle(f"{runs} run(s), {q['seed'].nunique()} seed(s), one line each; {int(ref['n_holdout']) // 2} samples "
+    k = q["seed"].nunique()
+    fig.suptitle(("one run per regime" if k == 1 else f"{k} seeds, one line per run") + f"; {int(ref['n_holdout']) // 2} samples "
                  f"per point against {int(ref['n_holdout']) // 2} held-out digits; classifier held-out accuracy "
                  f"{ref['holdout_accuracy']:.3f}; data: {ref['source']}", fontsize=8)
     fig.tight_layout()

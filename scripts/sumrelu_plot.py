@@ -63,8 +63,10 @@ def vs_m(runs: pd.DataFrame, summary: pd.DataFrame, tuned: pd.DataFrame, out: st
     ax.set_title(f"final exact loss > {summary['threshold'].iloc[0]:g} (95% Wilson interval)", fontsize=9)
     ax = axes[1]
     np.random.seed(0)  # seaborn's strip-plot jitter draws from numpy's global stream
-    sns.stripplot(data=runs, x="m", y="final_exact_loss", hue="stuck", native_scale=True, log_scale=(True, True),
-                  jitter=0.08, size=3, palette={True: "tab:red", False: "tab:blue"}, ax=ax)
+    outcome = runs["stuck"].map({True: "stuck", False: "converged"})  # legend words, not True/False
+    sns.stripplot(data=runs.assign(outcome=outcome), x="m", y="final_exact_loss", hue="outcome", native_scale=True,
+                  log_scale=(True, True), jitter=0.08, size=3, palette={"stuck": "tab:red", "converged": "tab:blue"},
+                  ax=ax)
     ax.axhline(summary["threshold"].iloc[0], color="gray", linestyle=":")
     ax.set_ylabel("final exact loss, every run")
     ax = axes[2]

@@ -38,7 +38,7 @@ def show(values: dict) -> str:
     """Values as plain text: `r=60: 2 of 5; lr=0.1`."""
     def one(v):
         if isinstance(v, float):
-            return f"{v:.4g}"
+            return "none" if v != v else f"{v:.4g}"  # NaN: no such value (no run got there, no such width)
         if isinstance(v, (list, tuple)):
             return "[" + ", ".join(one(x) for x in v) + "]"
         return str(v)

@@ -360,8 +360,11 @@ def narrow_trap_ref(w: pd.DataFrame, r0: int) -> str:
         return f"the width test has no width \\(r=r_0={r0}\\)"
     row = row.iloc[0]
     missed, seeds = int(row["seeds"] - row["reached_threshold"]), int(row["seeds"])
+    wider = w[w["r"] > r0]
+    w_missed, w_seeds = int((wider["seeds"] - wider["reached_threshold"]).sum()), int(wider["seeds"].sum())
     return (f"in V2(d), {kinds.count(missed, seeds, 'seed')} of the exactly specified student "
-            f"{kinds.verb(missed, seeds, 'misses', 'miss')} the threshold")
+            f"{kinds.verb(missed, seeds, 'misses', 'miss')} the threshold, against {fmt(w_missed)} of "
+            f"{fmt(w_seeds)} runs of the wider students")
 
 
 def wider_claim(w: pd.DataFrame, r0: int, threshold: float):
@@ -559,7 +562,16 @@ def change(g: pd.DataFrame, paper: pd.DataFrame) -> str:
     return ", ".join(out) or "nothing"
 
 
-def ablations(summary: pd.DataFrame, n: Numbers) -> None:
+def against_paper(solutions: pd.DataFrame, name: str, r: int) -> str:
+    """Regime `name` against paper at width r, seed by seed (the runs are paired by seed)."""
+    per_seed = lambda study: solutions[(solutions["study"] == study) & (solutions["r"] == r)].set_index("seed")[  # noqa: E731
+        "final_population"]
+    a, b = per_seed(name).align(per_seed("paper"), join="inner")
+    return (f" At \\(r={r}\\), seed by seed against \\texttt{{paper}}, its final exact objective is "
+            f"{kinds.paired(a, b).words()}.")
+
+
+def ablations(summary: pd.DataFrame, solutions: pd.DataFrame, n: Numbers) -> None:
     """V2(e): one claim per one-factor regime (does the median final exact objective fall with
     each wider width?), and which changes bring Livni et al.'s ordering."""
     reg = regime_rows(summary)
@@ -584,12 +596,13 @@ def ablations(summary: pd.DataFrame, n: Numbers) -> None:
         if name in TESTED_ETA:
             eta = f", at the \\(\\eta={fmt(g['lr0'].iloc[0], 3, False)}\\) its own lr test chose"
         lead = f"Changing only {change(g, paper)}{eta}, the median final exact objective "
+        versus = against_paper(solutions, name, int(g["r"].max())) if name != "paper" else ""
         if name == "paper":
             lead = "In \\texttt{paper}, the setting of (d), the median final exact objective "
         n.add(c(f"Regime{camel(name)}OrderClaim", f"in regime {name} the median final exact objective {FALLS}",
                 falls[name],
                 {f"r{int(r)}": float(v) for r, v in zip(g["r"], g["final_population_median"])},
-                lead + phrase + tail, lead + phrase + tail))
+                lead + phrase + tail + versus, lead + phrase + tail + versus))
         n.macros.append((f"Regime{camel(name)}Change", change(g, paper)))
     single = [x for x in ONE_FACTOR if falls[x]]
     names = ", ".join(f"\\texttt{{{x}}}" for x in single)
@@ -805,7 +818,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, selected_lr: float, chec
     lr_test(runs, summary, selected_lr, anchors, n)
     width_test(runs, summary, threshold, one, n)
     regimes(runs, summary, one, n)
-    ablations(summary, n)
+    ablations(summary, solutions, n)
     per_width_eta(summary, n)
     distances(solutions, summary, n)
     stuck(solutions, threshold, n)

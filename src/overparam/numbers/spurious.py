@@ -103,6 +103,8 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
     n.macros.append(("SpuriousExtraUnitRef",
                      f"the spurious fraction of gradient descent averages {fmt(pair['fraction'].mean(), 2)} with "
                      f"\\(n=k\\) and {fmt(pair['fraction_extra'].mean(), 2)} with one extra unit, over the \\(k\\) that have both"
+                     + ("; with no spurious end point at \\(n=k\\) these runs hold no evidence either way"
+                        if pair["fraction"].max() == 0 else "")
                      if len(pair) else "no cell has both widths"))
     at_cap = int(t["at_cap"].sum())
     n.add(c("SpuriousCapClaim", "no run reached the safety cap", at_cap == 0,

@@ -94,8 +94,10 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             f"which fails in most runs ({fmt(at_d['stuck'])} of {fmt(at_d['runs'])})",
             f"which fails in {fmt(at_d['stuck'])} of {fmt(at_d['runs'])} runs" if at_d["stuck"] else
             f"which here succeeds in all {fmt(at_d['runs'])} runs"))
-    n.macros.append(("SumreluNarrowTrapRef", f"in L1.2, {fmt(at_d['stuck'])} of {fmt(at_d['runs'])} runs at \\(m=d\\) "
-                     "get stuck" + (f", none from \\(m={int(from_m)}\\) on" if from_m is not None else "")))
+    wider = t[t["m"] > d]
+    n.macros.append(("SumreluNarrowTrapRef", f"in L1.2, {kinds.count(int(at_d['stuck']), int(at_d['runs']), 'run')} "
+                     f"at \\(m=d\\) {kinds.verb(int(at_d['stuck']), int(at_d['runs']), 'gets', 'get')} stuck, against "
+                     f"{fmt(int(wider['stuck'].sum()))} of {fmt(int(wider['runs'].sum()))} at the wider widths"))
     few = from_m is not None and from_m <= 1.5 * d and int(at_d["stuck"]) > 0
     n.add(c("SumreluFewSpareClaim", "some run is stuck at m = d, and no run is stuck from some width m <= 1.5 d on",
             few, {"d": d, "from_m": from_m if from_m is not None else "none", "stuck_at_d": int(at_d["stuck"])},
