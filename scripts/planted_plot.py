@@ -30,7 +30,7 @@ def above(df, threshold):
     up = ~(last["population_objective"] <= threshold)
     if up.all():
         return f"all {len(up)}"
-    parts = [f"{k}: {int(u.sum())}/{len(u)}" for k, u in up.groupby(last["r/r0"], sort=False) if u.any()]
+    parts = [f"{k}: {int(u.sum())}/{len(u)}" for k, u in up.groupby(last["r/r0"]) if u.any()]
     return ", ".join(parts) or "none"
 
 

@@ -178,12 +178,14 @@ def evidence(cells: pd.DataFrame, t: pd.DataFrame, fam: pd.DataFrame, out: str):
         c = cells[(cells["k"] == r["k"]) & (cells["n"] == r["n"])]
         floor = 1e-16
         bins = np.logspace(-16, 1, 52)
-        for stop, colour in (("tolerance", "tab:blue"), ("below_level", "tab:green"), ("cap", "tab:red")):
+        for stop, colour, words in (("tolerance", "tab:blue", "at the gradient tolerance"),
+                                    ("below_level", "tab:green", "decided early, below the level"),
+                                    ("cap", "tab:red", "at the step cap")):
             s = c[c["stop"] == stop]
             if len(s):
-                ax1.hist(s["objective"].clip(lower=floor), bins=bins, color=colour, alpha=0.7, label=f"{stop} ({len(s)})")
+                ax1.hist(s["objective"].clip(lower=floor), bins=bins, color=colour, alpha=0.7, label=f"{words} ({len(s)})")
                 ax2.hist(s["steps"], bins=np.logspace(0, np.log10(max(c["steps"].max(), 10)) + 0.1, 40),
-                         color=colour, alpha=0.7, label=stop)
+                         color=colour, alpha=0.7, label=words)
         ax1.axvline(r["stuck_threshold"], color="k", lw=0.8)
         ax1.set_xscale("log")
         ax2.set_xscale("log")

@@ -63,10 +63,12 @@ def vs_m(runs: pd.DataFrame, summary: pd.DataFrame, tuned: pd.DataFrame, out: st
     ax.set_title(f"final exact loss > {summary['threshold'].iloc[0]:g} (95% Wilson interval)", fontsize=9)
     ax = axes[1]
     np.random.seed(0)  # seaborn's strip-plot jitter draws from numpy's global stream
-    outcome = runs["stuck"].map({True: "stuck", False: "converged"})  # legend words, not True/False
-    sns.stripplot(data=runs.assign(outcome=outcome), x="m", y="final_exact_loss", hue="outcome", native_scale=True,
-                  log_scale=(True, True), jitter=0.08, size=3, palette={"stuck": "tab:red", "converged": "tab:blue"},
-                  ax=ax)
+    # legend words, not True/False; "below" is not "converged": a run below it may still have a large gradient
+    thr = summary["threshold"].iloc[0]
+    words = {True: f"stuck (above {thr:g})", False: f"below {thr:g}"}
+    sns.stripplot(data=runs.assign(outcome=runs["stuck"].map(words)), x="m", y="final_exact_loss", hue="outcome",
+                  native_scale=True, log_scale=(True, True), jitter=0.08, size=3,
+                  palette={words[True]: "tab:red", words[False]: "tab:blue"}, ax=ax)
     ax.axhline(summary["threshold"].iloc[0], color="gray", linestyle=":")
     ax.set_ylabel("final exact loss, every run")
     ax = axes[2]

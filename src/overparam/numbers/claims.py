@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import kinds
@@ -39,9 +40,11 @@ def show(values: dict) -> str:
     def one(v):
         if isinstance(v, float):
             return "none" if v != v else f"{v:.4g}"  # NaN: no such value (no run got there, no such width)
+        if isinstance(v, (bool, np.bool_)):
+            return "yes" if v else "no"
         if isinstance(v, (list, tuple)):
-            return "[" + ", ".join(one(x) for x in v) + "]"
-        return str(v)
+            return "[" + ", ".join(one(x) for x in v) + "]" if len(v) else "none"
+        return str(v) if str(v) != "" else "none"
     return "; ".join(f"{k}={one(v)}" for k, v in values.items())
 
 

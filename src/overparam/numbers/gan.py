@@ -26,13 +26,12 @@ def build(*, runs: pd.DataFrame, quality: pd.DataFrame) -> Numbers:
     gen = quality[quality["regime"] != "real digits"]
     first = runs.iloc[0]
     seeds = sorted(runs["seed"].unique())
-    per_run_minutes = runs.groupby(["regime", "seed"])["seconds"].sum() / 60
     n.macros += [
         ("GanSource", tex_escape(first["source"])), ("GanTrainDigits", fmt(int(first["n_train"]))),
         ("GanHoldout", fmt(int(real["n_holdout"]))), ("GanScored", fmt(int(real["n_holdout"]) // 2)),
         ("GanEpochSamples", fmt(int(first["epoch_samples"]))), ("GanSeeds", fmt(len(seeds))),
         ("GanSeedList", fmt_list(seeds)),
-        ("GanSampleEpochs", fmt_list(sorted({int(e) for e in gen["epoch"] if float(e).is_integer()}))),
+        ("GanScoredEpochs", scored_epochs(gen)),
         ("GanSeedOf", f"seed {fmt(int(seeds[0]))} " + ("(the only seed)" if len(seeds) == 1 else f"(of {fmt_list(seeds)})")),
         ("GanMeanOverSeeds", "one run per regime, seed " + fmt(int(seeds[0])) if len(seeds) == 1
          else "mean over seeds " + fmt_list(seeds)),
@@ -53,37 +52,7 @@ def build(*, runs: pd.DataFrame, quality: pd.DataFrame) -> Numbers:
         *seed_macros(seeds, int(first["log_updates"])),
     ]
     n.macros += [(f"GanReal{suffix}", fmt(real[col], sig)) for col, suffix, sig in METRICS]
-    rows = []
-    for name, r in runs.groupby("regime", sort=False):
-        q = gen[gen["regime"] == name]
-        ql = q[q["updates"] == q.groupby("seed")["updates"].transform("max")]  # each seed's last point
-        last = r[r["epoch"] == r["epoch"].max()]
-        cfg, key = last.iloc[0], f"Gan{regime_macro(name)}"
-        updates = int(cfg["epochs"]) * int(cfg["updates_per_epoch"])
-        seconds = float((r.groupby("seed")["seconds"].sum() / int(cfg["epochs"])).median())
-        mean = ql[[m for m, _, _ in METRICS] + CLASSES].mean()
-        top = ql[CLASSES].max(axis=1)
-        n.macros += [(f"{key}Epochs", fmt(int(cfg["epochs"]))), (f"{key}Batch", fmt(int(cfg["batch_size"]))),
-                     (f"{key}LrG", fmt(cfg["lr_g"])), (f"{key}LrD", fmt(cfg["lr_d"])),
-                     (f"{key}Updates", fmt(updates)), (f"{key}UpdatesPerEpoch", fmt(int(cfg["updates_per_epoch"]))),
-                     (f"{key}Seconds", fmt(seconds, 2)),
-                     (f"{key}Minutes", fmt(per_run_minutes[name].median(), 2)),
-                     (f"{key}DReal", fmt(last["d_real"].mean(), 2)), (f"{key}DFake", fmt(last["d_fake"].mean(), 2)),
-                     (f"{key}DLoss", fmt(last["d_loss"].mean(), 2)), (f"{key}GLoss", fmt(last["g_loss"].mean(), 2)),
-                     (f"{key}ClassesText", f"{fmt(mean['classes_covered'], 2)} "
-                      f"{kinds.plural(int(round(mean['classes_covered'])), 'class', 'classes')}"),
-                     (f"{key}TopShare", fmt(top.mean(), 2)), (f"{key}TopShareRange", "mean over seeds; " + interval(top.min(), top.max()) + " over seeds"
-                      if len(seeds) > 1 else "one run"),
-                     (f"{key}Histogram", histogram_text(mean[CLASSES])),
-                     (f"{key}FidRange", interval(ql["frechet_distance"].min(), ql["frechet_distance"].max(), 3)
-                      + " over seeds" if len(seeds) > 1 else "one run")]
-        n.macros += [(f"{key}{suffix}", fmt(mean[col], sig)) for col, suffix, sig in METRICS]
-        rows.append({"regime": tex_escape(name.replace("_", " ")),
-                     "lr G / D": f"{fmt(cfg['lr_g'], 2)} / {fmt(cfg['lr_d'], 2)}",
-                     "batch": fmt(int(cfg["batch_size"])), "epochs": fmt(int(cfg["epochs"])), "updates": fmt(updates),
-                     "s/epoch": fmt(seconds, 2), "IS": fmt(mean["inception_score"], 3),
-                     "FD": fmt(mean["frechet_distance"], 3), "confident": fmt(mean["confident_fraction"], 2),
-                     "classes": fmt(mean["classes_covered"], 2), "top class": fmt(top.mean(), 2)})
+    rows = regimes(n, runs, gen, seeds)
     rows.append({"regime": "real held-out digits", "lr G / D": "", "batch": "", "epochs": "", "updates": "",
                  "s/epoch": "", "IS": fmt(real["inception_score"], 3), "FD": fmt(real["frechet_distance"], 3),
                  "confident": fmt(real["confident_fraction"], 2), "classes": fmt(real["classes_covered"], 2),
@@ -108,4 +77,54 @@ def seed_macros(seeds: list, log_updates: int) -> list[tuple[str, str]]:
         ("GanLogPoint", "each point one update's batch mean" if log_updates == 1
          else f"each point the mean over {fmt(log_updates)} updates"),
     ]
+
+
+
+
+def regimes(n: Numbers, runs: pd.DataFrame, gen: pd.DataFrame, seeds: list) -> list[dict]:
+    """Each regime's settings and last-point quality: its macros, and its row of the table."""
+    per_run_minutes = runs.groupby(["regime", "seed"])["seconds"].sum() / 60
+    rows = []
+    for name, r in runs.groupby("regime", sort=False):
+        q = gen[gen["regime"] == name]
+        ql = q[q["updates"] == q.groupby("seed")["updates"].transform("max")]  # each seed's last point
+        last = r[r["epoch"] == r["epoch"].max()]
+        cfg, key = last.iloc[0], f"Gan{regime_macro(name)}"
+        updates = int(cfg["epochs"]) * int(cfg["updates_per_epoch"])
+        seconds = float((r.groupby("seed")["seconds"].sum() / int(cfg["epochs"])).median())
+        mean = ql[[m for m, _, _ in METRICS] + CLASSES].mean()
+        top = ql[CLASSES].max(axis=1)
+        n.macros += [(f"{key}Epochs", fmt(int(cfg["epochs"]))),
+                     (f"{key}EpochsText", f"{fmt(int(cfg['epochs']))} {kinds.plural(int(cfg['epochs']), 'epoch')}"), (f"{key}Batch", fmt(int(cfg["batch_size"]))),
+                     (f"{key}LrG", fmt(cfg["lr_g"])), (f"{key}LrD", fmt(cfg["lr_d"])),
+                     (f"{key}Updates", fmt(updates)), (f"{key}UpdatesPerEpoch", fmt(int(cfg["updates_per_epoch"]))),
+                     (f"{key}Seconds", fmt(seconds, 2)),
+                     (f"{key}Minutes", fmt(per_run_minutes[name].median(), 2)),
+                     (f"{key}DReal", fmt(last["d_real"].mean(), 2)), (f"{key}DFake", fmt(last["d_fake"].mean(), 2)),
+                     (f"{key}DLoss", fmt(last["d_loss"].mean(), 2)), (f"{key}GLoss", fmt(last["g_loss"].mean(), 2)),
+                     (f"{key}ClassesText", f"{fmt(mean['classes_covered'], 2)} "
+                      f"{kinds.plural(int(round(mean['classes_covered'])), 'class', 'classes')}"),
+                     (f"{key}TopShare", fmt(top.mean(), 2)), (f"{key}TopShareRange", "mean over seeds; " + interval(top.min(), top.max()) + " over seeds"
+                      if len(seeds) > 1 else "one run"),
+                     (f"{key}Histogram", histogram_text(mean[CLASSES])),
+                     (f"{key}FidRange", interval(ql["frechet_distance"].min(), ql["frechet_distance"].max(), 3)
+                      + " over seeds" if len(seeds) > 1 else "one run")]
+        n.macros += [(f"{key}{suffix}", fmt(mean[col], sig)) for col, suffix, sig in METRICS]
+        rows.append({"regime": tex_escape(name.replace("_", " ")),
+                     "lr G / D": f"{fmt(cfg['lr_g'], 2)} / {fmt(cfg['lr_d'], 2)}",
+                     "batch": fmt(int(cfg["batch_size"])), "epochs": fmt(int(cfg["epochs"])), "updates": fmt(updates),
+                     "s/epoch": fmt(seconds, 2), "IS": fmt(mean["inception_score"], 4),
+                     "FD": fmt(mean["frechet_distance"], 3), "confident": fmt(mean["confident_fraction"], 2),
+                     "classes": fmt(mean["classes_covered"], 2), "top class": fmt(top.mean(), 2)})
+    return rows
+
+
+def scored_epochs(gen: pd.DataFrame) -> str:
+    """Where each regime's samples were scored, in epochs (the same for every seed)."""
+    names = {"original": "regime 1", "strong_discriminator": "regime 2", "low_noise": "regime 3"}
+    parts = []
+    for name, q in gen.groupby("regime", sort=False):
+        epochs = sorted({float(e) for e in q["epoch"]})
+        parts.append(f"{names.get(name, tex_escape(name))} after epochs {', '.join(fmt(e, 3) for e in epochs)}")
+    return "; ".join(parts)
 

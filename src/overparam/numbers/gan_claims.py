@@ -165,8 +165,8 @@ def original_improves(R: Runs):
              "samples are recognised as digits", k == R.K,
              {"seeds_improving_at_every_point": k, "seeds_improving_overall": ko, "seeds": R.K},
              f"both improving by more than {pct} between every two scored points {R.where(k)}",
-             f"both improving by more than {pct} between every two scored points {R.where(k)}, and from the first "
-             f"scored point to the last {R.where(ko)}"
+             f"runs in which both scores improve by more than {pct} between every two scored points: {fmt(k)} of "
+             f"{fmt(R.K)}; from the first scored point to the last: {fmt(ko)} of {fmt(R.K)}"
              + (f"; at the last scored point {R.not_digits(noise)}" if noise else ""))
 
 
@@ -192,7 +192,8 @@ def original_confident(R: Runs):
     """The confident fraction, said with what it means where the samples are not digits."""
     conf = R.mean((R.last("original", s)["confident_fraction"] for s in R.seeds), 2)
     noise = R.count(lambda s: not R.digits(R.last("original", s)))
-    base = (f"{conf} of the samples are classified with confidence above 0.9 ({R.over}; real digits: "
+    share = "All of the samples are" if conf == "1" else f"A fraction {conf} of the samples is"
+    base = (f"{share} classified with confidence above 0.9 ({R.over}; real digits: "
             f"{fmt(R.real['confident_fraction'], 2)})")
     return c("GanOriginalConfidentClaim", "regime 1, last epoch, every seed: the samples are recognised as digits "
              f"(confident fraction at least {DIGITS} and Frechet distance at most {NEAR:g} times the real digits')",
@@ -223,6 +224,21 @@ def epochs_phrase(R: Runs, hit: int, total: int) -> str:
     return f"at {fmt(hit)} of the {fmt(total)} epochs compared" + (", counted over the runs" if R.K > 1 else "")
 
 
+def last_common(R: Runs, cols: tuple[str, ...]) -> str:
+    """Both regimes' epoch means at the last epoch both reach: '(epoch 1: D(x) 0.74 against 0.58, ...)'."""
+    words = {"d_real": "\\(D(x)\\)", "d_fake": "\\(D(G(z))\\)", "g_loss": "generator loss"}
+    common = R.E["original", R.seeds[0]].index.intersection(R.E["strong_discriminator", R.seeds[0]].index)
+    e = int(common.max())
+    parts = []
+    for col in cols:
+        a, b = pair(np.mean([R.E["strong_discriminator", s].loc[e, col] for s in R.seeds]),
+                    np.mean([R.E["original", s].loc[e, col] for s in R.seeds]), 2)
+        parts.append(f"{words[col]} {a} against {b}")
+    n_common = len(common)
+    return (f"over the {fmt(n_common)} {kinds.plural(n_common, 'epoch')} both regimes reach; at epoch {fmt(e)}, "
+            f"regime 2 against regime 1: {', '.join(parts)}, {R.over}")
+
+
 def strong_ahead(R: Runs):
     real, fake = strong_epochs(R, "d_real", True), strong_epochs(R, "d_fake", False)
     k, hit, total = in_all(R, {s: real[s] & fake[s] for s in R.seeds})
@@ -230,18 +246,19 @@ def strong_ahead(R: Runs):
              "below regime 1's of the same seed", k == R.K,
              {"seeds_ahead_at_every_epoch": k, "seeds": R.K, "epochs_ahead": hit, "epochs": total},
              f"the discriminator stays ahead at every epoch {R.where(k)}: its mean output is higher on real "
-             "digits and lower on generated ones than in regime 1",
+             f"digits and lower on generated ones than in regime 1 ({last_common(R, ('d_real', 'd_fake'))})",
              f"the discriminator is ahead of regime 1's (higher on real, lower on generated digits) at every epoch "
-             f"{R.only(k)}; it is ahead {epochs_phrase(R, hit, total)}")
+             f"{R.only(k)}; it is ahead {epochs_phrase(R, hit, total)} ({last_common(R, ('d_real', 'd_fake'))})")
 
 
 def strong_g_loss(R: Runs):
     k, hit, total = in_all(R, strong_epochs(R, "g_loss", True))
     return c("GanStrongGLossClaim", "every seed: at every epoch regime 2's generator loss is above regime 1's",
              k == R.K, {"seeds_above_at_every_epoch": k, "seeds": R.K, "epochs_above": hit, "epochs": total},
-             f"the generator loss stays above the original's at every epoch {R.where(k)}",
+             f"the generator loss stays above the original's at every epoch {R.where(k)} "
+             f"({last_common(R, ('g_loss',))})",
              f"the generator loss stays above the original's at every epoch {R.only(k)}, and is above it "
-             f"{epochs_phrase(R, hit, total)}")
+             f"{epochs_phrase(R, hit, total)} ({last_common(R, ('g_loss',))})")
 
 
 def strong_learns(R: Runs):
@@ -256,7 +273,7 @@ def strong_learns(R: Runs):
              "the first, and the last point's samples are recognised as digits", k == R.K,
              {"learning_seeds": k, "seeds": R.K},
              f"The generator's samples are digits and move closer to the real ones {R.where(k)} ({moves})",
-             (f"In regime 2 {moves}, but at the last {R.not_digits(noise)}" if noise else
+             (f"In regime 2 {moves.replace('its ', 'the ', 1)}, but at the last {R.not_digits(noise)}" if noise else
               f"The generator moves closer to the real digits {R.only(k)} ({moves})"))
 
 
@@ -294,13 +311,15 @@ def strong_swing(R: Runs):
             "from one point to another")
     return c("GanStrongSwingClaim", "regime 2, every seed: at least two scored points are recognised as digits, "
              "and the largest class is not the same at all of them", k == R.K,
-             {"seeds_swinging": k, "seeds_readable": kr, "seeds": R.K, "largest_class_seed_0": tops[R.seeds[0]]},
+             {"seeds_swinging": k, "seeds_readable": kr, "seeds": R.K,
+              f"largest class on digits, seed {R.seeds[0]}": tops[R.seeds[0]] or "none"},
              f"{lead} {R.where(k)} (seed {R.seeds[0]}: {', '.join(map(str, tops[R.seeds[0]]))}; "
              "Figure~\\ref{fig:gan-quality}); " + kinds.reading("a generator chasing a moving discriminator would "
                                                                  "look like this") + ".",
-             f"{lead} {R.where(k)}" + ("." if kr == R.K else
-                                      f"; {R.where(R.K - kr)} fewer than two of the {fmt(points)} scored points "
-                                      "are recognised as digits, so no change of class can be read there."))
+             (f"{lead} {R.where(k)}." if kr == R.K else
+              f"Fewer than two of regime 2's {fmt(points)} scored points are recognised as digits "
+              f"{R.where(R.K - kr)}, so no change of its largest class can be read there"
+              + (f"; among the other runs it changes {R.where(k)}." if kr else ".")))
 
 
 def strong_budget(R: Runs, n: Numbers):
@@ -373,8 +392,8 @@ def matched_collapse(R: Runs, n: Numbers):
               "top_share_low_noise": [float(low[s]["top"]) for s in R.seeds],
               "top_share_original": [float(orig[s]["top"]) for s in R.seeds]},
              f"At equal updates regime 3 is collapsed and regime 1 is not {R.where(k)}: {shares}.",
-             f"At equal updates regime 3 is recognised as digits and collapsed while regime 1 is not "
-             f"{R.where(k)}: {shares}"
+             f"Regime 3 recognised as digits and collapsed, with regime 1 uncollapsed, at equal updates: "
+             f"{R.where(k)}; {shares}"
              + (f"; {R.not_digits(noise, ' of regime 3')} there" if noise else "")
              + (f"; regime 1, recognised as digits, is collapsed too {R.where(ko)}, and "
                 + kinds.reading("part of what looks like collapse may be a generator trained too briefly")
@@ -485,3 +504,14 @@ def claims(n: Numbers, runs: pd.DataFrame, gen: pd.DataFrame, real: pd.Series, s
     n.add(matched_collapse(R, n))
     for f in (matched_top, matched_end, low_noise_moderate, low_noise_end, regimes):
         n.add(f(R))
+    n.macros.append(("GanRankText", rank_text(R)))
+
+
+def rank_text(R: Runs) -> str:
+    """What the scores can rank: the regimes as generators of digits only where the samples are digits."""
+    points = [R.last(r, s) for r in REGIMES for s in R.seeds]
+    k = sum(R.digits(p) for p in points)
+    if k == len(points):
+        return "they rank the regimes of these runs"
+    return (f"only {fmt(k)} of the {fmt(len(points))} last scored points are recognised as digits, so elsewhere "
+            "they compare noise and do not rank the regimes as generators of digits")

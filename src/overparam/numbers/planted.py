@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import Numbers
 from . import kinds
-from .claims import claim, reading
+from .claims import claim
 from ..planted_summary import ALIGN, DEAD, epochs_to, final_rows
 from .tex import commits, fmt, fmt_count, fmt_list, interval, seed_range, tabular, tex_escape
 
@@ -50,8 +50,8 @@ def teacher_check(check: pd.DataFrame, n: Numbers) -> None:
     z = (m.mean() - exact) / (se / np.sqrt(len(check)))
     n.add(c("CheckUnbiasedClaim", "the mean of the batch means lies within 3 of its standard errors of "
             "the exact value", abs(z) <= 3, {"mean_of_means": float(m.mean()), "exact": exact, "z": float(z)},
-            "The mean of the batch means lies within three of its standard errors of the exact value, so "
-            "the generator is unbiased at the scale this check resolves.",
+            "The mean of the batch means lies within three of its standard errors of the exact value: the "
+            f"check finds no bias, and it could not see one below about {fmt(3 * se / np.sqrt(len(check)), 2)}.",
             f"The mean of the batch means lies {fmt(abs(z), 2)} of its standard errors from the exact value: "
             "more than chance explains, so the sampler or the closed form is wrong."))
     t = pd.DataFrame({
@@ -120,7 +120,14 @@ def lr_test(runs, summary, selected, anchors, n: Numbers) -> None:
             "No run diverged.", f"{fmt(div)} of the {fmt(int(s['seeds'].sum()))} runs diverged (they count as "
             "infinitely bad in the selection)."))
 
-    # the plateau: the objective of the zero student is E||y||^2/2; "leaving it" is falling to half of it
+    lr_plateau(runs, s, selected, n)
+    lr_published(s, anchors, n)
+
+
+def lr_plateau(runs: pd.DataFrame, s: pd.DataFrame, selected: float, n: Numbers) -> None:
+    """The smallest eta against the selected one: does the student leave its start?"""
+    row0, smallest = s.iloc[0], s["lr0"].min()
+    # "leaving the start": the median exact objective falls below half of its value at epoch 0
     lt = runs[runs["study"] == "lr_test"]
     start = lt[lt["epoch"] == 0].groupby("lr0")["population_objective"].median()
     fin = s.set_index("lr0")["final_population_mean"]
@@ -138,12 +145,15 @@ def lr_test(runs, summary, selected, anchors, n: Numbers) -> None:
             f"ends at {fmt(fin[smallest])}, less than a tenth below the {fmt(start[smallest])} at the start, while \\(\\eta={fmt(selected, 3, False)}\\) is stable at "
             f"this scale and falls below half its start by epoch {fmt(left_epoch or 0)}.",
             f"With the small initialization the student starts at an exact objective of {fmt(start[smallest])}; "
-            "with the smallest step it ends at {fmt(fin[smallest])}, and with "
+            f"with the smallest step it ends at {fmt(fin[smallest])}, and with "
             f"\\(\\eta={fmt(selected, 3, False)}\\) its median "
             + (f"falls below half its start by epoch {fmt(left_epoch)}." if left_epoch is not None
                else "never falls below half its start.")))
 
-    # against the published solution: the ranking and the order of magnitude, not agreement
+
+
+def lr_published(s: pd.DataFrame, anchors: pd.DataFrame, n: Numbers) -> None:
+    """The lr test against the published finals: the ranking and the order of magnitude, not agreement."""
     pub = anchors[anchors["key"] == "lr_test_final"].set_index("lr")["value"]
     both = s[s["lr0"].isin(pub.index)].set_index("lr0")
     same_rank = list(both["final_batch_mean"].sort_values().index) == list(pub.reindex(both.index).sort_values().index)
@@ -184,9 +194,9 @@ def halving_drops(curve: pd.Series, halve_every: int, floor: float = 1e-9):
     out = []
     c = np.log10(curve)
     for e in range(halve_every, int(curve.index.max()) - 1, halve_every):
-        if not all(x in curve.index for x in range(e - 10, e + 3)) or curve[e] <= floor:
+        if not all(x in curve.index for x in range(e - 8, e + 3)) or curve[e] <= floor:
             continue
-        noise = max(abs(c[x] - c[x - 2]) for x in range(e - 8, e + 1))
+        noise = max(abs(c[x] - c[x - 2]) for x in range(e - 6, e + 1))
         out.append((e, float(c[e] - c[e + 2]), float(noise)))
     return out
 
@@ -248,7 +258,7 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
     n.add(wider_claim(w, r0, threshold))
 
     # against the published solution: their fastest width, their epochs (order of magnitude), their "every width"
-    pub_fast, pub_epochs = anchors_one.get("width_fastest_r"), anchors_one.get("width_epochs_below_threshold")
+    pub_fast = anchors_one.get("width_fastest_r")
     ties = by_speed[by_speed["epochs_to_threshold_median"] == by_speed["epochs_to_threshold_median"].min()] \
         if len(reached) else by_speed
     ours_fast = [int(r) for r in ties["r"]] if len(reached) else []
@@ -264,12 +274,18 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
     n.add(magnitude_claim(latest, threshold, int(runs["samples_per_epoch"].iloc[0]), anchors_one))
     every = got == total
     n.add(c("WidthEveryRunClaim", "every run of the width test reaches the threshold", every,
-            {"reached": got, "runs": total}, "Every one of our runs gets there too.",
-            f"Of ours, {kinds.count(got, total, 'run')} {kinds.verb(got, total, 'gets', 'get')} there."))
+            {"reached": got, "runs": total}, f"Every one of our runs gets below our threshold of {fmt(threshold)}.",
+            f"Of ours, {kinds.count(got, total, 'run')} {kinds.verb(got, total, 'gets', 'get')} below our threshold "
+            f"of {fmt(threshold)}."))
     n.add(pattern_claim(w, r0, wide))
     n.macros.append(("WidthPatternLead", pattern_lead(w, r0)))
 
-    # the drops at the halvings of eta, for the widest student
+    halving_claim(runs, summary, wide, n)
+    width_table(w, n)
+
+
+def halving_claim(runs: pd.DataFrame, summary: pd.DataFrame, wide: pd.Series, n: Numbers) -> None:
+    """The drops of the widest student's median curve at the halvings of eta."""
     curves = median_curves(runs, "width_test")
     H = int(runs["halve_every"].iloc[0])
     lr_width = int(summary.loc[summary["study"] == "lr_test", "r"].iloc[0])
@@ -290,8 +306,10 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
              f"(every {fmt(H)} epochs), so nothing here says that the step chosen at \\(r={lr_width}\\) is too large "
              "for it." if drops else
              f"No halving of \\(\\eta\\) (every {fmt(H)} epochs) comes while the widest student's median curve is "
-             "above \\(10^{-9}\\) with ten epochs before it, so the halvings are not tested here.")))
+             "above \\(10^{-9}\\) with eight epochs before it, so the halvings are not tested here.")))
 
+
+def width_table(w: pd.DataFrame, n: Numbers) -> None:
     t = pd.DataFrame({
         r"\(r\)": w["r"].map(fmt), r"\(r/r_0\)": w["r_over_r0"].map(fmt),
         "final exact, mean": w["final_population_mean"].map(fmt),
@@ -321,7 +339,8 @@ def reach_claim(w: pd.DataFrame, hit: pd.Series, by_speed: pd.DataFrame, thresho
     return c("WidthSomeReachClaim", "at least one run of the width test brings the exact objective below the "
              "threshold", got > 0, {"reached": got, "runs": total},
              f"{subject[0].upper()}{subject[1:]} {kinds.verb(got, total, 'brings', 'bring')} the exact objective below "
-             f"{fmt(threshold)}, the last of them at epoch {fmt(hit.max() if len(hit) else float('nan'))}." + speed,
+             f"{fmt(threshold)}, " + ("at epoch " if got == 1 else "the last of them at epoch ")
+             + f"{fmt(hit.max() if len(hit) else float('nan'))}." + speed,
              f"None of the {fmt(total)} runs brings the exact objective below {fmt(threshold)}.")
 
 
@@ -362,8 +381,9 @@ def narrow_trap_ref(w: pd.DataFrame, r0: int) -> str:
     missed, seeds = int(row["seeds"] - row["reached_threshold"]), int(row["seeds"])
     wider = w[w["r"] > r0]
     w_missed, w_seeds = int((wider["seeds"] - wider["reached_threshold"]).sum()), int(wider["seeds"].sum())
+    link = "as do" if w_seeds and missed * w_seeds == w_missed * seeds else "against"
     return (f"in V2(d), {kinds.count(missed, seeds, 'seed')} of the exactly specified student "
-            f"{kinds.verb(missed, seeds, 'misses', 'miss')} the threshold, against {fmt(w_missed)} of "
+            f"{kinds.verb(missed, seeds, 'misses', 'miss')} the threshold, {link} {fmt(w_missed)} of "
             f"{fmt(w_seeds)} runs of the wider students")
 
 
@@ -465,7 +485,12 @@ def regimes(runs, summary, anchors_one, n: Numbers) -> None:
             if monotone or every else
             "So Livni et al.'s picture (wider students lower at the end and at every epoch) does not appear in this "
             "run."))
-    # the published livni run: same epochs and r, within a factor 10
+    livni_published(g, runs, anchors_one, n)
+    n.add(regimes_differ(reg, livni_kind, livni_phrase))
+
+
+def livni_published(g: pd.DataFrame, runs: pd.DataFrame, anchors_one: pd.Series, n: Numbers) -> None:
+    """Our livni run against the published one: same width, epochs and epoch length, within a factor 10."""
     pub_r, pub_final, pub_epochs = (anchors_one.get(k) for k in ("livni_narrow_r", "livni_narrow_final", "livni_epochs"))
     ours = g[g["r"] == pub_r]
     comparable = bool(len(ours) and int(g["epochs"].iloc[0]) == int(pub_epochs)
@@ -480,18 +505,23 @@ def regimes(runs, summary, anchors_one, n: Numbers) -> None:
             ("not within a factor of ten of our " + fmt(ours['final_population_median'].iloc[0])
              if comparable else "not comparable with our run, which has another number of epochs, another epoch "
              "length or no such width")))
+
+
+def regimes_differ(reg: pd.DataFrame, livni_kind: str, livni_phrase: str):
+    """Does the ordering by width differ between livni and paper (the setting of (d))?"""
+    monotone = livni_kind == "falls"
     paper_g = reg[reg["study"] == "paper"].sort_values("r")
     paper_kind, paper_phrase = pattern(paper_g)
     paper_med = paper_g["final_population_median"].to_numpy()
     paper_down = bool(np.all(np.diff(paper_med) < 0))  # even unresolved, a falling median is no contrast
     differ = monotone and not paper_down
-    n.add(c("RegimesDifferClaim", f"in the livni regime the median final exact objective {FALLS}, and in the paper "
+    return c("RegimesDifferClaim", f"in the livni regime the median final exact objective {FALLS}, and in the paper "
             "regime the median does not fall from each width to the next wider one", differ,
             {"livni": livni_kind, "paper": paper_kind, "paper_median_falls": paper_down},
             "On the same teacher, then, the ordering by width changes with the optimization setting: in "
             f"\\texttt{{paper}} the median final exact objective {paper_phrase}.",
             "The two regimes do not separate here: in \\texttt{paper} the median final exact objective "
-            f"{paper_phrase}; in \\texttt{{livni}} it {livni_phrase}."))
+            f"{paper_phrase}; in \\texttt{{livni}} it {livni_phrase}.")
 
 
 def regime_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -646,7 +676,8 @@ def per_width_order_claim(g: pd.DataFrame, paper: pd.DataFrame):
     same_etas = bool(len(g) == len(paper) and np.all(g["lr0"].to_numpy() == paper["lr0"].to_numpy()))
     resolved = mine.strict and theirs.strict
     same = resolved and mine.groups == theirs.groups
-    values = {"per_width": order(mine), "paper": order(theirs), "same_etas": same_etas}
+    plain = lambda ranked: " < ".join(" = ".join(f"r={r}" for r in grp) for grp in ranked.groups)  # noqa: E731
+    values = {"per_width": plain(mine), "paper": plain(theirs), "same_etas": same_etas}
     predicate = ("with no two widths' seed ranges overlapping under either step, the widths rank in the same order "
                  "by median final exact objective with the eta chosen per width as with one eta for all (paper)")
     lead = (f"With its own \\(\\eta\\) at every width the widths rank, lowest median final exact objective first, "
@@ -658,6 +689,11 @@ def per_width_order_claim(g: pd.DataFrame, paper: pd.DataFrame):
                  "about the step normalized by width.", 
                  "Every width's lr test picks the \\(\\eta\\) of (d), so this regime repeats (d) and tests nothing "
                  "about the step normalized by width.")
+    if g["lr0"].nunique() == 1:  # every width chose one eta, not the paper's: a change of step, not per width
+        shared = (f"Every width's lr test picks \\(\\eta={fmt(g['lr0'].iloc[0], 3, False)}\\), so this regime "
+                  "compares two steps each shared by all widths, not a step normalized by width: ")
+        return c("PerWidthOrderClaim", predicate, same, values, shared + lead[0].lower() + lead[1:] + ".",
+                 shared + lead[0].lower() + lead[1:] + ".")
     return c("PerWidthOrderClaim", predicate, same, values,
              lead + ": the ordering of (d) survives the step normalized by width.",
              lead + (": the step alone changed, and the ordering of (d) changed with it." if resolved else
@@ -688,7 +724,9 @@ def distances(solutions: pd.DataFrame, summary: pd.DataFrame, n: Numbers) -> Non
     n.add(c("DistLivniLazyClaim", "in the livni regime the median ||V_T - V_0||/||V_0|| is below 1 at every width "
             "and falls from each width to the next wider one", lazy, {f"r{int(r)}": float(v) for r, v in livni_v.items()},
             "In \\texttt{livni} the first layer moves by a fraction of its initial norm, a fraction that shrinks "
-            "from each width to the next wider one: by its first layer, the lazy regime, lazier as the student widens.",
+            "from each width to the next wider one: by this measure of the first layer, the signature of lazy "
+            f"training (the second layer's median \\(\\|U_T-U_0\\|/\\|U_0\\|\\) goes from {fmt(med.loc['livni', 'U_dist'].iloc[0])} "
+            f"to {fmt(med.loc['livni', 'U_dist'].iloc[-1])}).",
             "In \\texttt{livni} the first layer's relative movement is not both below 1 and shrinking from each "
             "width to the next wider one, so the runs do not show the lazy regime's signature."))
     common = livni_v.index.intersection(paper_v.index)  # the widths both sweep
@@ -718,16 +756,16 @@ def lazy_claim(lazy: bool, rich: bool, livni_falls: bool, paper_falls: bool):
                  f"and the median final exact objective {FALLS} in the livni regime but not in the paper regime")
     if lazy and rich and livni_falls and paper_falls:
         return c("LazyExplainsLivniClaim", predicate, False, values, None,
-                 "Width lowers the final objective resolvably in both regimes, the lazy \\texttt{livni} and the "
-                 "\\texttt{paper} whose weights travel far, so in these runs the benefit of width is not confined "
-                 "to lazy training.")
+                 "Width lowers the final objective resolvably in both regimes, \\texttt{livni} with the first "
+                 "layer's lazy signature and \\texttt{paper} whose weights travel far, so in these runs the benefit "
+                 "of width is not confined to the regime with that signature.")
     missing = [x for x, ok in (("the livni regime is not lazy by this measure", lazy),
                                ("the paper regime moves little", rich),
                                ("width does not lower the livni regime's final objective resolvably", livni_falls))
                if not ok]
     return c("LazyExplainsLivniClaim", predicate, lazy and rich and livni_falls and not paper_falls, values,
-             "The benefit of width thus coincides with near-linear (lazy) training: it shows in \\texttt{livni}, whose "
-             "weights stay near their start, and not resolvably in \\texttt{paper} (the setting of (d)), where they "
+             "The benefit of width thus coincides with the first layer's lazy signature: it shows in "
+             "\\texttt{livni}, whose first layer stays near its start, and not resolvably in \\texttt{paper} (the setting of (d)), where they "
              "travel far. " + kinds.reading("Near-linearity may be what makes width help here")
              + "; no run changes the distance travelled alone.",
              "So these runs do not tie the benefit of width to lazy training: " + "; ".join(missing) + ".")
@@ -766,7 +804,7 @@ def stuck(solutions: pd.DataFrame, threshold: float, n: Numbers) -> None:
             f"Each of the {fmt(len(good))} runs at \\(r=r_0\\) that converge has exactly one student unit on "
             f"every teacher unit (largest relative error of the recovered output weights "
             f"{fmt(good['max_mass_error'].max())}).",
-            (f"Not every converged run at \\(r=r_0\\) matches the teacher one to one." if len(good) else
+            ("Not every converged run at \\(r=r_0\\) matches the teacher one to one." if len(good) else
              "No run at \\(r=r_0\\) converges.")))
     wide = w[w["r"] == w["r"].max()]
     covers = bool(len(wide)) and bool((wide["teacher_uncovered"] == 0).all())

@@ -48,15 +48,22 @@ def cost(t: pd.DataFrame) -> str:
     return (f"The grid's cells took {fmt(t['cell_seconds'].sum() / 60, 2)} minutes of wall time; the CPU time of "
             f"{fmt(int(cpu.isna().sum()))} of its {fmt(len(t))} cells was not recorded (cells computed before it was logged).")
 
-
 def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> Numbers:
-    n = Numbers()
     t = table.sort_values(["k", "n"])
+    n = Numbers()
+    setting(n, t, cells)
+    by_k(n, t)
+    run_claims(n, t, check)
+    against_theirs(n, t)
+    families(n, t)
+    cell_table(n, t)
+    return n
+
+
+def setting(n: Numbers, t: pd.DataFrame, cells: pd.DataFrame) -> None:
+    """The grid's settings and cost, as macros."""
     cmp = t[t["their_fraction"].notna()]
-    inside = cmp["their_in_our_ci"].astype(str).str.lower().eq("true")
-    outside = cmp[~inside]
-    significant = cmp[cmp["fisher_p_bh"] < ALPHA]
-    kk, kk1 = t[t["n"] == t["k"]], t[t["n"] == t["k"] + 1]
+    outside = cmp[~cmp["their_in_our_ci"].astype(str).str.lower().eq("true")]
     first = t.iloc[0]
     runs = int(t["runs"].min())
     n.macros += [
@@ -72,6 +79,11 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
         ("SpuriousCost", cost(t)),
         ("SpuriousCommit", commits(cells)),
     ]
+
+
+def by_k(n: Numbers, t: pd.DataFrame) -> None:
+    """The spurious fraction against k (n = k), and what one extra unit (n = k + 1) does to it."""
+    kk, kk1 = t[t["n"] == t["k"]], t[t["n"] == t["k"] + 1]
     lo, hi = kk.iloc[0], kk.iloc[-1]
     rises = bool(hi["fraction"] > lo["fraction"] and pd.Series(kk["fraction"].to_numpy()).corr(
         pd.Series(kk["k"].to_numpy()), method="spearman") > 0)
@@ -85,7 +97,9 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
              "high": f"k={int(hi['k'])}: {hi['fraction']:.3g} [{hi['ci_low']:.3g}, {hi['ci_high']:.3g}]"},
             ends + ", with 95\\% intervals that do not overlap: it grows with \\(k\\), as in their paper",
             ends + (", but the 95\\% intervals at the two ends overlap, so these runs do not resolve a rise with "
-                    "\\(k\\)" if rises else " without the steady rise of their paper")))
+                    "\\(k\\)" if rises else
+                    f" (95\\% intervals up to {kinds.at_most(float(kk['ci_high'].max()))}): these runs do not show "
+                    "the rise of their paper")))
     pair = kk[["k", "fraction"]].merge(kk1[["k", "fraction"]], on="k", suffixes=("", "_extra"))
     lowers = bool(len(pair) and (pair["fraction_extra"] <= pair["fraction"]).all()
                   and pair["fraction_extra"].mean() < 0.5 * pair["fraction"].mean())
@@ -106,6 +120,11 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
                      + ("; with no spurious end point at \\(n=k\\) these runs hold no evidence either way"
                         if pair["fraction"].max() == 0 else "")
                      if len(pair) else "no cell has both widths"))
+
+
+def run_claims(n: Numbers, t: pd.DataFrame, check: pd.DataFrame) -> None:
+    """How the runs ended: the cap, monotone descent, the early decision and its check runs."""
+    first = t.iloc[0]
     at_cap = int(t["at_cap"].sum())
     n.add(c("SpuriousCapClaim", "no run reached the safety cap", at_cap == 0,
             {"runs_at_cap": at_cap, "cap": int(first["cap"])},
@@ -156,6 +175,14 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
                 f"Taken to the tolerance, {fmt(total - agree)} of {fmt(total)} check runs get a label other than "
                 f"the grid's: in {'that run' if total - agree == 1 else 'those runs'} the early decision changed the "
                 "label."))
+
+
+def against_theirs(n: Numbers, t: pd.DataFrame) -> None:
+    """Our fractions against the published ones: intervals and Fisher's exact test."""
+    cmp = t[t["their_fraction"].notna()]
+    outside = cmp[~cmp["their_in_our_ci"].astype(str).str.lower().eq("true")]
+    significant = cmp[cmp["fisher_p_bh"] < ALPHA]
+    inside = cmp["their_in_our_ci"].astype(str).str.lower().eq("true")
     n.add(c("SpuriousInsideClaim", "every published fraction lies inside our 95% interval", len(outside) == 0,
             {"inside": f"{int(inside.sum())}/{len(cmp)}", "outside": plain(outside)},
             f"Their fraction lies inside our 95\\% interval in {kinds.count(len(cmp), len(cmp), 'cell')} they released.",
@@ -178,6 +205,13 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             f"{'cell that differs' if len(significant) == 1 else 'cells that differ'} at level {fmt(ALPHA)}: "
             f"{cell_list(significant)} (Figure~\\ref{{fig:spurious-evidence}})."))
 
+
+
+def families(n: Numbers, t: pd.DataFrame) -> None:
+    """The spurious end points family by family, both directions, and the replicated counts."""
+    cmp = t[t["their_fraction"].notna()]
+    outside = cmp[~cmp["their_in_our_ci"].astype(str).str.lower().eq("true")]
+    significant = cmp[cmp["fisher_p_bh"] < ALPHA]
     major = int(cmp["their_major_families"].sum())
     found = int(cmp["their_major_found"].sum())
     # the other direction, where the table has it (cells compared with a published family list)
@@ -190,10 +224,12 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             "value, matched within 1e-6) by them is among our end points, and every such family of ours among theirs",
             both, {"their_families_of_10_or_more": major, "found_by_us": found, "our_families_of_10_or_more": ours,
                    "found_by_them": ours_found},
-            f"The two sets of end points match family by family: each of the {fmt(major)} families of spurious points "
-            "they reached in at least 10 runs (points equal up to permutations, told apart by their objective value) "
-            f"is among ours, and each of the {fmt(ours)} we reached in at least 10 runs is among theirs, at the same "
-            "objective to \\(10^{-6}\\) (results/spurious/families.csv).",
+            "Among the families reached in at least 10 runs (points equal up to permutations, told apart by their "
+            f"objective value), the two sets of end points match: {kinds.count(major, major, 'family', 'families')} "
+            f"of theirs {kinds.verb(major, major, 'is', 'are')} among ours, and "
+            + (f"{kinds.count(ours, ours, 'family', 'families')} of ours {kinds.verb(ours, ours, 'is', 'are')} among "
+               "theirs" if ours else "we reached no family in 10 runs or more") + ", at the same objective to \\(10^{-6}\\); families reached in fewer runs are not compared "
+            "(results/spurious/families.csv).",
             ("In the cells compared, neither they nor we reached any family of spurious points in 10 runs or more, "
              "so no family is compared (results/spurious/families.csv)." if major == 0 and ours == 0 else
              f"Of the {fmt(major)} families of spurious points they reached in at least 10 runs, {fmt(found)} "
@@ -215,10 +251,13 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
             {"significant": plain(significant), "replicated": plain(rep), "still_significant": plain(still)},
             (rep_text[0].upper() + rep_text[1:] + ". With it counted so, no cell differs at the adjusted level."
              if len(significant) and len(rep) else
-             "No cell differs at the adjusted level, so no published count needs that explanation."),
+             "No cell differs at the adjusted level, so no published family count needs explaining by replicated runs."),
             f"Counting replicated cells at their effective runs, {fmt(len(still))} cells still differ: "
             f"{cell_list(still)}; we have no explanation from their released data for these."))
 
+
+
+def cell_table(n: Numbers, t: pd.DataFrame) -> None:
     def cell(r):
         if r is None:
             return ["--", "--", "--"]
@@ -235,7 +274,6 @@ def build(*, table: pd.DataFrame, check: pd.DataFrame, cells: pd.DataFrame) -> N
     cols = [r"\(k\)", r"\(n=k\): ours [95\% CI]", "S\\&S", r"\(p\)",
             r"\(n=k+1\): ours [95\% CI]", "S\\&S ", r"\(p\) "]
     n.tables["spurious_table"] = tabular(pd.DataFrame(rows, columns=cols), "rlrrlrr")
-    return n
 
 
 def evidence_text(cmp: pd.DataFrame, outside: pd.DataFrame, shown: pd.DataFrame) -> str:

@@ -22,7 +22,6 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
     t = summary.sort_values("m").reset_index(drop=True)
     d = int(runs["d"].iloc[0])
     thr = float(runs["threshold"].iloc[0])
-    stuck = runs[runs["stuck"]]
     n.macros += [
         ("SumreluD", fmt(d)), ("SumreluSeeds", fmt(runs.groupby("m")["seed"].nunique().min())),
         ("SumreluSeedList", seed_range(runs["seed"])), ("SumreluIterations", fmt(runs["iterations"].max())),
@@ -32,6 +31,19 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
         ("SumreluWidthCount", fmt(len(t))), ("SumreluCommit", commits(logs)),
         ("SumreluLogEvery", fmt(logs["log_every"].iloc[0])), ("SumreluMcSamples", fmt(logs["mc_samples"].iloc[0])),
     ]
+    outcomes(n, runs)
+    curves(n, t, logs, curve_ms)
+    widths(n, t, runs, d)
+    wide_price(n, t)
+    certified(n, certify, d)
+    price(n, tuned, d)
+    width_table(n, t)
+    return n
+
+
+def outcomes(n: Numbers, runs: pd.DataFrame) -> None:
+    """Stuck and converged runs: two groups of final losses."""
+    stuck = runs[runs["stuck"]]
     ok = runs[~runs["stuck"]]
     split = (f"the stuck runs end between {fmt(stuck['final_exact_loss'].min(), 2)} and "
              f"{fmt(stuck['final_exact_loss'].max(), 2)}, " if len(stuck) else "no run is stuck; ")
@@ -46,13 +58,17 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
              f"no run is stuck; all end at most {kinds.at_most(ok['final_exact_loss'].max())}.") if len(ok) else
             split + "no run converges."))
 
+
+def curves(n: Numbers, t: pd.DataFrame, logs: pd.DataFrame, curve_ms: list[int]) -> None:
+    """The f(W)-against-iterations figure's two widths, and the Monte-Carlo loss against the exact one."""
     # the two widths of the f(W)-against-iterations figure
     for label, m in zip(("Small", "Large"), sorted(curve_ms)[:1] + sorted(curve_ms)[-1:]):
         row = t[t["m"] == m]
         if row.empty:
             raise ValueError(f"curve width m={m} is not among the sum-of-ReLUs runs")
         row = row.iloc[0]
-        n.macros += [(f"SumreluCurve{label}M", fmt(m)), (f"SumreluCurve{label}Stuck", fmt(row["stuck"])),
+        n.macros += [(f"SumreluCurve{label}M", fmt(m)), (f"SumreluCurve{label}Stuck", kinds.count(int(row["stuck"]), int(row["runs"]), "run") + " "
+                      + kinds.verb(int(row["stuck"]), int(row["runs"]), "gets", "get")),
                      (f"SumreluCurve{label}Median", fmt(row["final_loss_median"])),
                      (f"SumreluCurve{label}Low", fmt(row["final_loss_q10"])),
                      (f"SumreluCurve{label}High", fmt(row["final_loss_q90"]))]
@@ -73,6 +89,11 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             f"The exact and Monte-Carlo losses differ by a median relative {fmt(rel, 2)}: the closed form or the "
             "sampler is in question."))
 
+
+
+def widths(n: Numbers, t: pd.DataFrame, runs: pd.DataFrame, d: int) -> None:
+    """Stuck runs per width: from which width none is stuck, m = d, and the stuck runs' end points."""
+    stuck = runs[runs["stuck"]]
     at_d = t.iloc[0]
     never = t[::-1]["stuck"].eq(0).cumprod().astype(bool)[::-1]  # widths from which no run is stuck
     from_m = t.loc[never, "m"].min() if never.any() else None
@@ -125,6 +146,10 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
              f"{fmt(stuck['directions_covered'].mean())} of the {d} directions); the others cover every direction "
              "and count as stuck by the threshold alone.")
             if len(stuck) else "No run is stuck, so there is no end point to describe."))
+
+
+def wide_price(n: Numbers, t: pd.DataFrame) -> None:
+    """The widest student's final loss against the best width's, at eta = 1/m and a fixed budget."""
     med = t["final_loss_median"].to_numpy()
     grows = bool(med[-1] > 2 * med.min() and t["m"].iloc[int(np.argmin(med))] != t["m"].iloc[-1])
     n.add(c("SumreluWidePriceClaim", "the median final loss of the widest student is more than twice the smallest "
@@ -140,9 +165,9 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
             "By the final loss after a fixed budget width costs nothing here: the median final loss of the widest student "
             f"({fmt(med[-1], 2)}) is within a factor two of the best width's ({fmt(med.min(), 2)})."))
 
-    certified(n, certify, d)
-    price(n, tuned, d)
 
+
+def width_table(n: Numbers, t: pd.DataFrame) -> None:
     tab = pd.DataFrame({
         r"\(m\)": t["m"].map(fmt),
         "stuck": [f"{int(a)} of {int(b)}" for a, b in zip(t["stuck"], t["runs"])],
@@ -153,7 +178,6 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
         "iterations to threshold": t["iterations_to_threshold_median"].map(fmt),
     })
     n.tables["sumrelu_table"] = tabular(tab, "rrlrlr")
-    return n
 
 
 def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
@@ -197,6 +221,13 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
              f"Of their objectives \\(F=f/2\\) ({', '.join(fmt(float(v), 4) for v in values.split())}), "
              f"{fmt(match)} of {fmt(mins)} match one of Safran and Shamir's {fmt(pub)} families for this width."
              if pub else "Safran and Shamir published no families for this width.")))
+    lifts(n, t)
+    unconverged(n, t)
+
+
+def lifts(n: Numbers, t: pd.DataFrame) -> None:
+    """The certified minima at m = d split into m = d + 1 units, and the stuck runs at m = d + 1 itself."""
+    q = t.iloc[0]
     lifts, sad = int(q["lifts"]), int(q["lift_saddles"])
     n.add(c("SumreluLiftSaddleClaim", "every split of one unit of a certified minimum at m = d into two halves "
             "(m = d + 1) is a critical point with smallest Hessian eigenvalue below -curv_tol", lifts > 0 and sad == lifts,
@@ -228,13 +259,18 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
                 f"{', '.join(fmt(float(v), 4) for v in vals)}) with no vanished unit and no two parallel units: "
                 "not a lifted minimum of the narrower loss but one of the spurious minima that the wider loss has "
                 "of its own (Safran and Shamir also find them with \\(n=k+1\\)).",
-                f"At \\(m={fmt(r['m'])}\\), {fmt(k)} of {fmt(r['runs'])} runs are stuck; {fmt(km)} of them are "
-                "certified local minima" + (f" (smallest unit norm {fmt(r['minima_min_norm'], 2)}, largest cosine "
-                                            f"between units {fmt(r['minima_max_cos'], 2)})." if km else ".")))
+                (f"At \\(m={fmt(r['m'])}\\), {fmt(k)} of {fmt(r['runs'])} runs are stuck; {fmt(km)} of them are "
+                 "certified local minima" + (f" (smallest unit norm {fmt(r['minima_min_norm'], 2)}, largest cosine "
+                                             f"between units {fmt(r['minima_max_cos'], 2)})." if km else "."))
+                if k else f"At \\(m={fmt(r['m'])}\\), {kinds.count(0, int(r['runs']), 'run')} is stuck."))
     else:  # the sweep has no width d + 1: nothing to compare, and the text says so
         n.add(c("SumreluExtraUnitClaim", "the sweep has the width m = d + 1", False, {"widths": [int(m) for m in t["m"]]},
                 "", f"The sweep has no width \\(m={fmt(q['m'] + 1)}\\), so the effect of one extra unit is not "
                 "measured here."))
+
+
+def unconverged(n: Numbers, t: pd.DataFrame) -> None:
+    """Widths whose runs all end below the threshold without converging, and the certificate table."""
     never = t[::-1]["not_converged"].eq(t[::-1]["runs"]).cumprod().astype(bool)[::-1]
     from_m = t.loc[never, "m"].min() if never.any() else None
     n.add(c("SumreluUnconvergedWideClaim", "from some width on, every run of every wider width ends not converged "
@@ -251,7 +287,6 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
         "lifts: saddles": [f"{int(s)} of {int(a)}" if a else "--" for s, a in zip(t["lift_saddles"], t["lifts"])],
     })
     n.tables["sumrelu_certify_table"] = tabular(tab, "rrrrrrrl")
-
 
 def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
     """The price of width at a step chosen per width (results/sumrelu/tuned.csv)."""
@@ -275,7 +310,6 @@ def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
     # a median over a few runs that escaped says little: compare widths where most runs reached the threshold
     med = t["iterations_to_threshold_median"].where(t["reached"] >= t["runs"] / 2).to_numpy(float)
     best = int(np.nanargmin(med)) if np.isfinite(med).any() else len(med) - 1  # no width reached it: widest
-    slower = bool(np.isfinite(med[-1]) and med[-1] > 1.5 * med[best])
     n.add(price_claim(t, med, best))
     tab = pd.DataFrame({
         r"\(m\)": t["m"].map(fmt), r"chosen \(c\)": t["c"].map(fmt),
