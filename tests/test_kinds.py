@@ -1,8 +1,10 @@
 """Claim kinds word themselves from their numbers: counts, ties, paired comparisons, bounds."""
 import math
+import re
 
 import pytest
 
+from conftest import ROOT
 from overparam.numbers import kinds
 
 
@@ -147,6 +149,10 @@ def test_no_claim_prints_an_empty_sentence():
                           (theory_numbers.build, lambda: {"frames": synthetic.theory_frames()})):
         out = build(**inputs())
         assert [c.name for c in out.claims if not c.text.strip()] == []
+        # and the report prints it: every claim's macro is used in some section
+        sections = "".join(p.read_text() for p in (ROOT / "report").rglob("*.tex"))
+        unused = [c.name for c in out.claims if not re.search("\\\\" + c.name + "(?![A-Za-z])", sections)]
+        assert unused == [], f"claims listed in the appendix but printed nowhere: {unused}"
 
 
 def test_the_appendix_escapes_comparison_signs():

@@ -8,6 +8,7 @@ report's appendix and in the HTML report.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -83,7 +84,8 @@ def appendix_rows(claims: pd.DataFrame) -> str:
             outcome = "reading, untested"
         else:
             outcome = "true" if str(c.holds).lower() == "true" else "\\textbf{false}"
-        rows.append(f"\\texttt{{{tex_escape(c.name)}}} & {tex_escape(c.predicate)} & "
+        name = re.sub(r"(?<=[a-z])(?=[A-Z])", r"\\allowbreak{}", tex_escape(c.name))  # long names break at humps
+        rows.append(f"\\texttt{{{name}}} & {tex_escape(c.predicate)} & "
                     f"{tex_escape(c.values)} & {outcome} \\\\")
     return "\n".join(rows) + "\n"
 

@@ -446,7 +446,7 @@ def regimes(runs, summary, anchors_one, n: Numbers) -> None:
                r"\(\eta\)": "/".join(fmt(v, 2, False) for v in g["lr0"].unique()).join(["\\ensuremath{", "}"]),
                "batch": fmt(g["batch_size"].iloc[0]),
                "optimizer": tex_escape(g["optimizer"].iloc[0]), "epochs": fmt(g["epochs"].iloc[0])}
-        row.update({f"\\(r={int(r)}\\)": f"{fmt(v, 2)} ({int(k - h)})"
+        row.update({f"\\(r={int(r)}\\)": f"{fmt(v, 3)} ({int(k - h)})"
                     for r, v, k, h in zip(g["r"], g["final_population_median"], g["seeds"], g["reached_threshold"])})
         rows.append(row)
     t = pd.DataFrame(rows).fillna("--")
@@ -642,7 +642,8 @@ def ablations(summary: pd.DataFrame, solutions: pd.DataFrame, n: Numbers) -> Non
             "No single change turns the ordering of (d) into Livni et al.'s, and the three changes of "
             "\\texttt{livni} together do; no pair of changes was run, so which combination is needed is not "
             "tested.",
-            (f"Livni et al.'s ordering (lower at each wider width) appears with a single change: {names}."
+            ("Livni et al.'s ordering (lower at each wider width) appears with "
+             + ("a single change: " if len(single) == 1 else "each of these single changes: ") + f"{names}."
              if single else "Neither a single change nor the three changes of \\texttt{livni} together give "
              "Livni et al.'s ordering (lower at each wider width) here.")))
 

@@ -99,7 +99,8 @@ def l51(frame, n: Numbers) -> None:
     n.add(c("LFiveFirstOrder", "at every global min-max point found, the first-order condition df/dx = 0 fails",
             fails_first, {"abs_df_dx": [float(v) for v in p["df_dx"].abs()]}, "fails"))
     n.add(c("LFiveYLocalMax", "at every global min-max point found, y is a local maximum of f(x*, .)",
-            bool(p["y_is_local_max"].all()), {"points": len(p)}, "yes"))
+            bool(p["y_is_local_max"].all()), {"points": len(p)},
+            "at each of them \\(y\\) is a local maximum of \\(f(x^\\star,\\cdot)\\)"))
     loc = frame[frame["kind"] == "local"].sort_values("x")
     err = float(np.hypot(loc["x"] - loc["closed_form_x"], loc["y"] - loc["closed_form_y"]).max()) if len(loc) else np.inf
     n.macros += [("LFiveLocalCount", fmt(len(loc))),
@@ -110,7 +111,7 @@ def l51(frame, n: Numbers) -> None:
     n.add(c("LFiveLocalClaim", "the grid search finds exactly two local min-max points, both on the boundary "
             "x = +-1, within 1e-5 of the closed form", len(loc) == 2 and err < 1e-5 and bool((loc["x"].abs() == 1).all()),
             {"found": len(loc), "largest_distance_to_closed_form": err},
-            "as the proposition says"))
+            "the two points on the boundary that the proposition gives"))
 
 
 def build(frames: dict[str, pd.DataFrame]) -> Numbers:
