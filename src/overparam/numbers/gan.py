@@ -10,7 +10,7 @@ from . import Numbers, kinds
 from .gan_claims import CLASSES, COLLAPSED, claims, histogram_text, matched_updates
 from .tex import commits, fmt, fmt_list, interval, tabular, tex_escape
 
-METRICS = [("inception_score", "Is", 3), ("frechet_distance", "Fid", 3),
+METRICS = [("inception_score", "Is", 4), ("frechet_distance", "Fid", 3),
            ("confident_fraction", "Confident", 2), ("classes_covered", "Classes", 2),
            ("class_entropy", "Entropy", 3)]
 

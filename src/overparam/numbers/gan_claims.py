@@ -361,8 +361,9 @@ def low_noise_collapse(R: Runs):
              {"collapsed_seeds": k, "seeds": R.K, "top_share": [float(first[s]["top"]) for s in R.seeds]},
              f"The generator is collapsed from the first scored point ({point} updates) {R.where(k)}: the "
              f"classifier puts at least {fmt(COLLAPSED, 2)} of the samples in one class.",
-             f"At the first scored point ({point} updates) the samples are recognised as digits and one class holds "
-             f"at least {fmt(COLLAPSED, 2)} of them {R.where(k)} (largest class {top0}, {R.over})"
+             f"Runs whose samples, at the first scored point ({point} updates), are recognised as digits with one "
+             f"class holding at least {fmt(COLLAPSED, 2)} of them: {fmt(k)} of {fmt(R.K)} (largest class {top0}, "
+             f"{R.over})"
              + (f"; {R.not_digits(noise)}." if noise else "."))
 
 
@@ -513,5 +514,8 @@ def rank_text(R: Runs) -> str:
     k = sum(R.digits(p) for p in points)
     if k == len(points):
         return "they rank the regimes of these runs"
+    if k == 0:
+        return (f"none of the {fmt(len(points))} last scored points is recognised as digits, so they compare noise "
+                "and do not rank the regimes as generators of digits")
     return (f"only {fmt(k)} of the {fmt(len(points))} last scored points are recognised as digits, so elsewhere "
             "they compare noise and do not rank the regimes as generators of digits")

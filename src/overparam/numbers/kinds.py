@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import binomtest
+from scipy.stats import binomtest, fisher_exact
 
 from .tex import fmt
 
@@ -154,3 +154,13 @@ def at_most(x: float, sig: int = 2) -> str:
 def reading(text: str) -> str:
     """An interpretation that no predicate tests, marked as one in the report (\\reading)."""
     return f"\\reading{{{text}}}"
+
+
+def two_counts(a: int, n_a: int, b: int, n_b: int) -> str:
+    """Two counts compared by Fisher's exact test: 'a difference these runs resolve (Fisher's exact
+    test p = 0.01)', or 'no difference these runs can resolve (p = 1)'."""
+    if not n_a or not n_b:
+        return "with nothing to compare"
+    p = fisher_exact([[a, n_a - a], [b, n_b - b]]).pvalue
+    test = f"Fisher's exact test \\(p={fmt(p, 2, False)}\\)"
+    return f"a difference these runs resolve ({test})" if p < 0.05 else f"no difference these runs can resolve ({test})"

@@ -185,7 +185,7 @@ def against_theirs(n: Numbers, t: pd.DataFrame) -> None:
     inside = cmp["their_in_our_ci"].astype(str).str.lower().eq("true")
     n.add(c("SpuriousInsideClaim", "every published fraction lies inside our 95% interval", len(outside) == 0,
             {"inside": f"{int(inside.sum())}/{len(cmp)}", "outside": plain(outside)},
-            f"Their fraction lies inside our 95\\% interval in {kinds.count(len(cmp), len(cmp), 'cell')} they released.",
+            f"Their fraction lies inside our 95\\% interval in {kinds.count(len(cmp), len(cmp), 'compared cell')}.",
             f"Their fraction lies inside our 95\\% interval in {fmt(int(inside.sum()))} of the {fmt(len(cmp))} {kinds.plural(len(cmp), 'cell')} "
             f"they released and outside in {cell_list(outside)}. Their fraction is itself an estimate from "
             f"{fmt(cmp['their_runs'].max())} runs, so even were the probabilities the same, a cell would fall outside "

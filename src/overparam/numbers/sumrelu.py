@@ -117,8 +117,10 @@ def widths(n: Numbers, t: pd.DataFrame, runs: pd.DataFrame, d: int) -> None:
             f"which here succeeds in all {fmt(at_d['runs'])} runs"))
     wider = t[t["m"] > d]
     n.macros.append(("SumreluNarrowTrapRef", f"in L1.2, {kinds.count(int(at_d['stuck']), int(at_d['runs']), 'run')} "
-                     f"at \\(m=d\\) {kinds.verb(int(at_d['stuck']), int(at_d['runs']), 'gets', 'get')} stuck, against "
-                     f"{fmt(int(wider['stuck'].sum()))} of {fmt(int(wider['runs'].sum()))} at the wider widths"))
+                     f"at \\(m=d\\) {kinds.verb(int(at_d['stuck']), int(at_d['runs']), 'gets', 'get')} stuck and "
+                     f"{fmt(int(wider['stuck'].sum()))} of {fmt(int(wider['runs'].sum()))} at the wider widths, "
+                     + kinds.two_counts(int(at_d['stuck']), int(at_d['runs']), int(wider['stuck'].sum()),
+                                        int(wider['runs'].sum()))))
     few = from_m is not None and from_m <= 1.5 * d and int(at_d["stuck"]) > 0
     n.add(c("SumreluFewSpareClaim", "some run is stuck at m = d, and no run is stuck from some width m <= 1.5 d on",
             few, {"d": d, "from_m": from_m if from_m is not None else "none", "stuck_at_d": int(at_d["stuck"])},

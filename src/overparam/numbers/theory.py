@@ -77,7 +77,7 @@ def l4(frame, n: Numbers) -> None:
                  ("LFourLam", fmt(four["lam"].iloc[0])), ("LFourEpsMin", fmt(four["eps"].min())),
                  ("LFourEpsMax", fmt(four["eps"].max())),
                  ("LFourGradAtEpsMin", fmt(four["grad_norm"].iloc[0])),
-                 ("LFourHessAtEpsMin", fmt(four["hessian_norm"].iloc[0])), ("LFourFRatioErr", fmt(f_err, 2))]
+                 ("LFourHessAtEpsMin", fmt(four["hessian_norm"].iloc[0])), ("LFourFRatioErr", kinds.at_most(f_err))]
     spread = lambda s: float(s.max() / s.min() - 1)  # noqa: E731
     # at the small eps the eps^2 term of the gradient and the 2 lambda of the Hessian are negligible
     small = four["eps"] <= 1e-2
@@ -107,7 +107,7 @@ def l51(frame, n: Numbers) -> None:
                  ("LFiveLocalPoints", " and ".join(f"\\(({fmt(x, 3, False)}, {fmt(y, 4, False)})\\)"
                                                    for x, y in zip(loc["x"], loc["y"]))),
                  ("LFiveLocalValue", fmt(loc["value"].mean(), 4) if len(loc) else r"\mbox{n/a}"),
-                 ("LFiveLocalErr", kinds.at_most(err))]
+                 ("LFiveLocalErr", "0 (the same floating-point numbers)" if err == 0 else f"at most {kinds.at_most(err)}")]
     n.add(c("LFiveLocalClaim", "the grid search finds exactly two local min-max points, both on the boundary "
             "x = +-1, within 1e-5 of the closed form", len(loc) == 2 and err < 1e-5 and bool((loc["x"].abs() == 1).all()),
             {"found": len(loc), "largest_distance_to_closed_form": err},
