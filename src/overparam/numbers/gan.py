@@ -54,7 +54,7 @@ def build(*, runs: pd.DataFrame, quality: pd.DataFrame) -> Numbers:
     n.macros += [(f"GanReal{suffix}", fmt(real[col], sig)) for col, suffix, sig in METRICS]
     rows = regimes(n, runs, gen, seeds)
     rows.append({"regime": "real held-out digits", "lr G / D": "", "batch": "", "epochs": "", "updates": "",
-                 "s/epoch": "", "IS": fmt(real["inception_score"], 3), "FD": fmt(real["frechet_distance"], 3),
+                 "s/epoch": "", "IS": fmt(real["inception_score"], 4), "FD": fmt(real["frechet_distance"], 3),
                  "confident": fmt(real["confident_fraction"], 2), "classes": fmt(real["classes_covered"], 2),
                  "top class": ""})
     n.tables["gan_table"] = tabular(pd.DataFrame(rows), "lccrrrrrrrr")

@@ -753,16 +753,17 @@ def distances(solutions: pd.DataFrame, summary: pd.DataFrame, n: Numbers) -> Non
 def lazy_claim(lazy: bool, rich: bool, livni_falls: bool, paper_falls: bool):
     """Does the benefit of width go with lazy training? Only where width helps in the lazy regime
     and not in the rich one; where it helps in both, it is not confined to lazy training."""
-    values = {"livni_lazy": lazy, "paper_rich": rich, "livni_width_helps": livni_falls,
+    values = {"livni_first_layer_signature": lazy, "paper_rich": rich, "livni_width_helps": livni_falls,
               "paper_width_helps": paper_falls}
-    predicate = ("the livni regime is lazy (DistLivniLazyClaim), the paper regime is not (DistPaperRichClaim), "
+    predicate = ("the livni regime has the first layer's lazy signature (DistLivniLazyClaim), the paper regime's first "
+                 "layer moves more than its initial norm (DistPaperRichClaim), "
                  f"and the median final exact objective {FALLS} in the livni regime but not in the paper regime")
     if lazy and rich and livni_falls and paper_falls:
         return c("LazyExplainsLivniClaim", predicate, False, values, None,
                  "Width lowers the final objective resolvably in both regimes, \\texttt{livni} with the first "
                  "layer's lazy signature and \\texttt{paper} whose weights travel far, so in these runs the benefit "
                  "of width is not confined to the regime with that signature.")
-    missing = [x for x, ok in (("the livni regime is not lazy by this measure", lazy),
+    missing = [x for x, ok in (("the livni regime lacks the first layer's lazy signature", lazy),
                                ("the paper regime moves little", rich),
                                ("width does not lower the livni regime's final objective resolvably", livni_falls))
                if not ok]

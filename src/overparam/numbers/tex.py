@@ -60,7 +60,7 @@ def fmt_list(values: Iterable, sig: int = 3) -> str:
     return ", ".join(fmt(v, sig, math_mode=False) for v in values).join(["\\ensuremath{", "}"])
 
 
-def interval(lo, hi, sig: int = 2) -> str:
+def interval(lo, hi, sig: int = 3) -> str:
     """[lo, hi] rounded outward (lo down, hi up), so the printed range still contains both ends."""
     from .kinds import bound  # kinds imports this module
     return f"\\ensuremath{{[{fmt(bound(lo, sig, upper=False), sig, False)}, {fmt(bound(hi, sig, upper=True), sig, False)}]}}"
