@@ -130,9 +130,10 @@ def original_balance(R: Runs):
     dr, df = R.mean(E[s]["d_real"].iloc[-1] for s in R.seeds), R.mean(E[s]["d_fake"].iloc[-1] for s in R.seeds)
     bounds = (f"last-epoch \\(D(x)\\) in \\([{fmt(lo_r)}, {fmt(hi_r)}]\\), \\(D(G(z))\\) in \\([{fmt(lo_f)}, "
               f"{fmt(hi_f)}]\\) and both losses' epoch means below {fmt(cap)}")
-    text = (f"Tested by {bounds}, the two players stay in balance {R.where(ok)}: over the last epoch the "
+    text = (f"Tested by {bounds}, the two players end in balance {R.where(ok)} (the test reads the last epoch and "
+            "the losses' epoch means, not every update): over the last epoch the "
             f"discriminator's mean output is \\(D(x)={dr}\\) on real digits and \\(D(G(z))={df}\\) on generated "
-            f"ones ({R.over}); the largest epoch mean of the discriminator's loss is {fmt(worst['d_loss'], 2)} and of "
+            f"samples ({R.over}); the largest epoch mean of the discriminator's loss is {fmt(worst['d_loss'], 2)} and of "
             f"the generator's {fmt(worst['g_loss'], 2)} (Figure~\\ref{{fig:gan-curves}}).")
     return c("GanOriginalBalanceClaim", f"regime 1, every seed: over the last epoch mean D(x) in [{lo_r}, {hi_r}] and "
              f"mean D(G(z)) in [{lo_f}, {hi_f}], and the epoch means of both losses below {cap} at every epoch",
@@ -246,8 +247,8 @@ def strong_ahead(R: Runs):
              "below regime 1's of the same seed", k == R.K,
              {"seeds_ahead_at_every_epoch": k, "seeds": R.K, "epochs_ahead": hit, "epochs": total},
              f"the discriminator stays ahead at every epoch {R.where(k)}: its mean output is higher on real "
-             f"digits and lower on generated ones than in regime 1 ({last_common(R, ('d_real', 'd_fake'))})",
-             f"the discriminator is ahead of regime 1's (higher on real, lower on generated digits) at every epoch "
+             f"digits and lower on generated samples than in regime 1 ({last_common(R, ('d_real', 'd_fake'))})",
+             f"the discriminator is ahead of regime 1's (higher on real digits, lower on generated samples) at every epoch "
              f"{R.only(k)}; it is ahead {epochs_phrase(R, hit, total)} ({last_common(R, ('d_real', 'd_fake'))})")
 
 

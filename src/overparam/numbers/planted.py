@@ -625,7 +625,8 @@ def ablations(summary: pd.DataFrame, solutions: pd.DataFrame, n: Numbers) -> Non
         eta = ""
         if name in TESTED_ETA:
             eta = f", at the \\(\\eta={fmt(g['lr0'].iloc[0], 3, False)}\\) its own lr test chose"
-        lead = f"Changing only {change(g, paper)}{eta}, the median final exact objective "
+        lead = (f"Changing {change(g, paper)}{eta}, the median final exact objective " if eta else
+                f"Changing only {change(g, paper)}, the median final exact objective ")
         versus = against_paper(solutions, name, int(g["r"].max())) if name != "paper" else ""
         if name == "paper":
             lead = "In \\texttt{paper}, the setting of (d), the median final exact objective "
@@ -677,7 +678,7 @@ def per_width_order_claim(g: pd.DataFrame, paper: pd.DataFrame):
     same_etas = bool(len(g) == len(paper) and np.all(g["lr0"].to_numpy() == paper["lr0"].to_numpy()))
     resolved = mine.strict and theirs.strict
     same = resolved and mine.groups == theirs.groups
-    plain = lambda ranked: " < ".join(" ~ ".join(f"r={r}" for r in grp) for grp in ranked.groups)  # noqa: E731
+    plain = lambda ranked: " < ".join(" tied with ".join(f"r={r}" for r in grp) for grp in ranked.groups)  # noqa: E731
     values = {"per_width": plain(mine), "paper": plain(theirs), "same_etas": same_etas}
     predicate = ("with no two widths' seed ranges overlapping under either step, the widths rank in the same order "
                  "by median final exact objective with the eta chosen per width as with one eta for all (paper)")

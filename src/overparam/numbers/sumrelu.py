@@ -36,7 +36,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
     widths(n, t, runs, d)
     wide_price(n, t)
     certified(n, certify, d)
-    price(n, tuned, d)
+    price(n, tuned, d, float(logs["log_every"].iloc[0]))
     width_table(n, t)
     return n
 
@@ -290,7 +290,7 @@ def unconverged(n: Numbers, t: pd.DataFrame) -> None:
     })
     n.tables["sumrelu_certify_table"] = tabular(tab, "rrrrrrrl")
 
-def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
+def price(n: Numbers, t: pd.DataFrame, d: int, res: float) -> None:
     """The price of width at a step chosen per width (results/sumrelu/tuned.csv)."""
     t = t.sort_values("m").reset_index(drop=True)
     lo, hi = t.iloc[0], t.iloc[-1]
@@ -312,7 +312,7 @@ def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
     # a median over a few runs that escaped says little: compare widths where most runs reached the threshold
     med = t["iterations_to_threshold_median"].where(t["reached"] >= t["runs"] / 2).to_numpy(float)
     best = int(np.nanargmin(med)) if np.isfinite(med).any() else len(med) - 1  # no width reached it: widest
-    n.add(price_claim(t, med, best))
+    n.add(price_claim(t, med, best, res))
     tab = pd.DataFrame({
         r"\(m\)": t["m"].map(fmt), r"chosen \(c\)": t["c"].map(fmt),
         r"largest stable \(c\)": t["largest_stable_c"].map(fmt),
@@ -323,7 +323,12 @@ def price(n: Numbers, t: pd.DataFrame, d: int) -> None:
     n.tables["sumrelu_tuned_table"] = tabular(tab, "rrrrrr")
 
 
-def price_claim(t: pd.DataFrame, med: np.ndarray, best: int):
+def unresolved(a: float, b: float, res: float) -> bool:
+    """Is 'a > 1.5 b' decided differently somewhere within the logging resolution of a and b?"""
+    return bool(np.isfinite(a) and np.isfinite(b) and ((a - res > 1.5 * b) != (a > 1.5 * (b - res))))
+
+
+def price_claim(t: pd.DataFrame, med: np.ndarray, best: int, res: float = 0.0):
     """The price of width at the chosen steps, against eta = 1/m on the same widths. The runs at the
     chosen step differ from those at eta = 1/m in the step alone, so a growth with m that goes away
     there is the step's (an intervention on one factor)."""
@@ -358,6 +363,9 @@ def price_claim(t: pd.DataFrame, med: np.ndarray, best: int):
                 f"1.5 times the fastest width's ({fmt(med[best])} at {at}), against {fmt(base[-1])} and "
                 f"{fmt(base[best])} at \\(\\eta=1/m\\): with only the step changed, the growth with \\(m\\) "
                 "goes away at these widths.")
+    if res and (unresolved(med[-1], med[best], res) or unresolved(base[-1], base[best], res)):
+        text += (f" The exact loss is logged every {fmt(res)} iterations, so each median is known only to within "
+                 f"{fmt(res)}, which leaves the 1.5-times comparison unresolved here.")
     return c("SumreluTunedPriceClaim", "at the chosen steps, the median iterations to the threshold of the widest width "
              "exceed 1.5 times the smallest median over the widths where at least half the runs reached it", slower,
              values, text, text)
