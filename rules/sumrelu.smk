@@ -174,7 +174,8 @@ rule sumrelu_numbers:
         tables=generated("sumrelu", "sumrelu_table.tex", "sumrelu_certify_table.tex", "sumrelu_tuned_table.tex"),
     params:
         code=code("sumrelu_numbers.py"),
-        flags=cli(curve_ms=lookup(dpath="sumrelu/curve_ms", within=config)),
+        flags=cli(curve_ms=lookup(dpath="sumrelu/curve_ms", within=config),
+                  tuned_log_every=lookup(dpath="sumrelu/tuned/log_every", within=config)),
     log:
         "logs/report/sumrelu_numbers.log",
     benchmark:

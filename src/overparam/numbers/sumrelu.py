@@ -17,7 +17,7 @@ c = partial(claim, STUDY)  # every claim of this module belongs to its study
 
 
 def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curve_ms: list[int],
-          certify: pd.DataFrame, tuned: pd.DataFrame) -> Numbers:
+          certify: pd.DataFrame, tuned: pd.DataFrame, tuned_log_every: int = 0) -> Numbers:
     n = Numbers()
     t = summary.sort_values("m").reset_index(drop=True)
     d = int(runs["d"].iloc[0])
@@ -36,7 +36,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
     widths(n, t, runs, d)
     wide_price(n, t)
     certified(n, certify, d)
-    price(n, tuned, d, float(logs["log_every"].iloc[0]))
+    price(n, tuned, d, (float(tuned_log_every), float(logs["log_every"].iloc[0])))
     width_table(n, t)
     return n
 
@@ -290,7 +290,7 @@ def unconverged(n: Numbers, t: pd.DataFrame) -> None:
     })
     n.tables["sumrelu_certify_table"] = tabular(tab, "rrrrrrrl")
 
-def price(n: Numbers, t: pd.DataFrame, d: int, res: float) -> None:
+def price(n: Numbers, t: pd.DataFrame, d: int, res: tuple[float, float]) -> None:
     """The price of width at a step chosen per width (results/sumrelu/tuned.csv)."""
     t = t.sort_values("m").reset_index(drop=True)
     lo, hi = t.iloc[0], t.iloc[-1]
@@ -328,10 +328,11 @@ def unresolved(a: float, b: float, res: float) -> bool:
     return bool(np.isfinite(a) and np.isfinite(b) and ((a - res > 1.5 * b) != (a > 1.5 * (b - res))))
 
 
-def price_claim(t: pd.DataFrame, med: np.ndarray, best: int, res: float = 0.0):
+def price_claim(t: pd.DataFrame, med: np.ndarray, best: int, res: tuple[float, float] = (0.0, 0.0)):
     """The price of width at the chosen steps, against eta = 1/m on the same widths. The runs at the
     chosen step differ from those at eta = 1/m in the step alone, so a growth with m that goes away
-    there is the step's (an intervention on one factor)."""
+    there is the step's (an intervention on one factor). `res`: how often the chosen-step runs and
+    the eta = 1/m runs log the exact loss (the resolution of their iterations to the threshold)."""
     hi = t.iloc[-1]
     base = t["base_iterations_to_threshold_median"].to_numpy(float)
     at = f"\\(m={fmt(t['m'].iloc[best])}\\)"
@@ -363,9 +364,10 @@ def price_claim(t: pd.DataFrame, med: np.ndarray, best: int, res: float = 0.0):
                 f"1.5 times the fastest width's ({fmt(med[best])} at {at}), against {fmt(base[-1])} and "
                 f"{fmt(base[best])} at \\(\\eta=1/m\\): with only the step changed, the growth with \\(m\\) "
                 "goes away at these widths.")
-    if res and (unresolved(med[-1], med[best], res) or unresolved(base[-1], base[best], res)):
-        text += (f" The exact loss is logged every {fmt(res)} iterations, so each median is known only to within "
-                 f"{fmt(res)}, which leaves the 1.5-times comparison unresolved here.")
+    if unresolved(med[-1], med[best], res[0]) or unresolved(base[-1], base[best], res[1]):
+        text += (f" The exact loss is logged every {fmt(res[0])} iterations at the chosen steps and every "
+                 f"{fmt(res[1])} at \\(\\eta=1/m\\), so each median is known only to within that, which leaves "
+                 "the 1.5-times comparison unresolved here.")
     return c("SumreluTunedPriceClaim", "at the chosen steps, the median iterations to the threshold of the widest width "
              "exceed 1.5 times the smallest median over the widths where at least half the runs reached it", slower,
              values, text, text)
