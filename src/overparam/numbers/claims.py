@@ -40,7 +40,9 @@ def show(values: dict) -> str:
     """Values as plain text: `r=60: 2 of 5; lr=0.1`."""
     def one(v):
         if isinstance(v, float):
-            return "none" if v != v else f"{v:.4g}"  # NaN: no such value (no run got there, no such width)
+            if v != v:
+                return "none"  # NaN: no such value (no run got there, no such width)
+            return "not finite" if v in (float("inf"), float("-inf")) else f"{v:.4g}"
         if isinstance(v, (bool, np.bool_)):
             return "yes" if v else "no"
         if isinstance(v, (list, tuple)):

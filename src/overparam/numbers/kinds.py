@@ -72,13 +72,15 @@ def ordering(values: dict[str, float], low: dict[str, float] | None = None, high
              factor: float = 1.0) -> Ranked:
     """Order labels by value, lowest first. Two neighbours tie when their intervals [low, high]
     overlap (when given: the spread over seeds) or when they lie within `factor` of each other
-    (factor 1: only equal values tie). Ties chain: a group holds every label linked to the next
-    by a tie. NaN values sort last, each in a group of its own."""
+    (factor 1: only equal values tie). Ties chain, and a label that ties with any member of an
+    earlier group merges every group from that one on: "a < b" is printed only when no member
+    of a's group ties with any member of b's. NaN values sort last, each in a group of its own."""
     order = sorted(values, key=lambda k: (math.isnan(values[k]), values[k]))
     groups: list[list[str]] = []
     for label in order:
-        if groups and _tie(groups[-1][-1], label, values, low, high, factor):
-            groups[-1].append(label)
+        tied = [j for j, g in enumerate(groups) if any(_tie(x, label, values, low, high, factor) for x in g)]
+        if tied:
+            groups[tied[0]:] = [sum(groups[tied[0]:], []) + [label]]
         else:
             groups.append([label])
     return Ranked(tuple(tuple(g) for g in groups))
@@ -149,6 +151,11 @@ def bound(x: float, sig: int = 2, upper: bool = True) -> float:
 def at_most(x: float, sig: int = 2) -> str:
     """An upper bound as the report prints it: rounded up, so 'at most' stays true."""
     return fmt(bound(x, sig, upper=True), sig)
+
+
+def at_least(x: float, sig: int = 2) -> str:
+    """A lower bound as the report prints it: rounded down, so 'at least' stays true."""
+    return fmt(bound(x, sig, upper=False), sig)
 
 
 def reading(text: str) -> str:

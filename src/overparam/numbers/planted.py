@@ -359,9 +359,13 @@ def narrow_reliability_claim(w: pd.DataFrame, r0: int):
     least = miss[r0] == worst and miss[r0] > 0 and not tied
     missed = int(row["seeds"] - row["reached_threshold"])
     own = f"{kinds.count(missed, int(row['seeds']), 'seed')} {kinds.verb(missed, int(row['seeds']), 'misses', 'miss')} the threshold"
+    wider = w[w["r"] > r0]
+    versus = kinds.two_counts(missed, int(row["seeds"]), int((wider["seeds"] - wider["reached_threshold"]).sum()),
+                              int(wider["seeds"].sum()))
     if least:
-        text = (f"The exactly specified student, \\(r=r_0={r0}\\), is the least reliable: {own} (the best ends at "
-                f"{fmt(row['final_population_min'])}, the worst at {fmt(row['final_population_max'])}).")
+        text = (f"The exactly specified student, \\(r=r_0={r0}\\), misses most often: {own} (the best ends at "
+                f"{fmt(row['final_population_min'])}, the worst at {fmt(row['final_population_max'])}); against the "
+                f"wider widths pooled, {versus}.")
     elif worst == 0:
         text = "Every run of every width reaches the threshold."
     elif miss[r0] == worst:
@@ -395,11 +399,10 @@ def wider_claim(w: pd.DataFrame, r0: int, threshold: float):
     return c("WidthAllButNarrowClaim", "every run of every width above r0 reaches the threshold", holds,
              {"reached": got, "runs": total, "widths": [int(r) for r in wider["r"]]},
              f"every width above \\(r_0\\) brings the exact objective below {fmt(threshold)} for every seed "
-             "(Table~\\ref{tab:width}), which answers the other half of the bonus question for this setting",
+             "(Table~\\ref{tab:width})",
              (f"{kinds.count(got, total, 'run')} of the widths above \\(r_0\\) "
               f"{kinds.verb(got, total, 'brings', 'bring')} the exact objective below {fmt(threshold)} (runs that miss "
-              f"it: {miss_words(wider)}; Table~\\ref{{tab:width}}), so this setting does not answer the other half "
-              "of the bonus question" if total else "the width test has no width above \\(r_0\\)"))
+              f"it: {miss_words(wider)}; Table~\\ref{{tab:width}})" if total else "the width test has no width above \\(r_0\\)"))
 
 
 def width_order(w: pd.DataFrame):
@@ -422,7 +425,7 @@ def pattern_claim(w: pd.DataFrame, r0: int, wide: pd.Series):
             f"{fmt(med[-1])} at \\(r={int(wide['r'])}\\), and no two widths' seed ranges overlap."
             if falls else
             "Compared with Livni et al., their pattern (a final objective that falls with every wider student) does "
-            f"not appear in full at this \\(\\eta\\): by median final exact objective, lowest first, {order}, where "
+            f"not appear at this \\(\\eta\\): by median final exact objective, lowest first, {order}, where "
             "\\(\\approx\\) joins widths whose ranges over seeds overlap.")
     return c("WidthPatternClaim", "the median final exact objective falls with every wider student and no two "
              "widths' ranges over seeds overlap", falls,
@@ -430,7 +433,7 @@ def pattern_claim(w: pd.DataFrame, r0: int, wide: pd.Series):
 
 
 def pattern_lead(w: pd.DataFrame, r0: int) -> str:
-    return "Although (d) already shows their pattern" if width_order(w)[1] else "Because (d) does not show their pattern in full"
+    return "Although (d) already shows their pattern" if width_order(w)[1] else "Because (d) does not show their pattern"
 
 
 
@@ -537,37 +540,48 @@ def camel(name: str) -> str:
 
 # The one statistic for "width helps" in V2(e): the median over seeds falls at every wider width
 # and neighbouring widths' seed ranges do not overlap (pattern()'s 'falls').
-FALLS = ("falls from each width to the next wider one, and no two neighbouring widths' ranges over seeds "
-         "overlap")
+FALLS = ("falls from each width to the next wider one, and no two widths' ranges over seeds overlap")
 
 
 def pattern(g: pd.DataFrame, col: str = "final_population_median") -> tuple[str, str]:
-    """How `col` orders the widths of one sweep (rows sorted by r): 'falls' from each width to the next wider one,
-    'rises' from each width to the next wider one, or 'mixed'; and a TeX phrase saying so with the numbers."""
+    """How `col` orders the widths of one sweep (rows sorted by r): 'falls' from each width to the
+    next wider one, or 'rises', with no two widths' seed ranges overlapping; 'tied' when the median
+    does one of these but some ranges overlap; 'mixed'; or 'diverged'. Also a TeX phrase saying so
+    with the numbers and, where ranges overlap, the order they resolve (kinds.ordering)."""
     r, v = g["r"].to_numpy(), g[col].to_numpy()
+    ranges = col == "final_population_median" and {"final_population_min", "final_population_max"} <= set(g)
+    lo = dict(zip(map(str, r), g["final_population_min"])) if ranges else None
+    hi = dict(zip(map(str, r), g["final_population_max"])) if ranges else None
     bad = ~np.isfinite(v)
     if bad.any():  # the median run diverged at these widths: no ordering to speak of there
         where = ", ".join(f"\\(r={int(x)}\\)" for x in r[bad])
-        rest = (f"; among the other widths it is lowest at \\(r={int(r[~bad][np.argmin(v[~bad])])}\\) "
-                f"({fmt(v[~bad].min())})" if (~bad).any() else "")
-        return "diverged", f"is not finite at {where}, where the runs diverge{rest}"
+        ok = ~bad
+        rest = ("" if not ok.any() else
+                f"; at the other width, \\(r={int(r[ok][0])}\\), it is {fmt(v[ok][0])}" if ok.sum() == 1 else
+                "; among the other widths, lowest first, " + order_words(kinds.ordering(
+                    {str(x): float(y) for x, y in zip(r[ok], v[ok])}, lo, hi)))
+        return "diverged", f"is not finite at {where}, where the median run diverges{rest}"
+    ranked = kinds.ordering({str(x): float(y) for x, y in zip(r, v)}, lo, hi)
     d = np.diff(v)
-    if col == "final_population_median" and {"final_population_min", "final_population_max"} <= set(g):
-        lo, hi = g["final_population_min"].to_numpy(), g["final_population_max"].to_numpy()
-        overlap = (lo[:-1] <= hi[1:]) & (lo[1:] <= hi[:-1])  # neighbouring widths' seed ranges overlap
-        if overlap.any() and (np.all(d < 0) or np.all(d > 0)):
-            return "tied", (f"{'falls' if np.all(d < 0) else 'rises'} from {fmt(v[0])} at "
-                            f"\\(r={int(r[0])}\\) to {fmt(v[-1])} at \\(r={int(r[-1])}\\), but the ranges over seeds of "
-                            "neighbouring widths overlap, so the order is not resolved")
-    if np.all(d < 0):
-        return "falls", (f"falls from each width to the next wider one, from {fmt(v[0])} at \\(r={int(r[0])}\\) to "
-                         f"{fmt(v[-1])} at \\(r={int(r[-1])}\\)")
-    if np.all(d > 0):
-        return "rises", (f"rises from each width to the next wider one, from {fmt(v[0])} at \\(r={int(r[0])}\\) to "
-                         f"{fmt(v[-1])} at \\(r={int(r[-1])}\\)")
-    best = int(np.nanargmin(v)) if np.isfinite(v).any() else 0
-    return "mixed", (f"is lowest at \\(r={int(r[best])}\\) ({fmt(v[best])}), from {fmt(v[0])} at "
-                     f"\\(r={int(r[0])}\\) to {fmt(v[-1])} at \\(r={int(r[-1])}\\)")
+    ends = f"from {fmt(v[0])} at \\(r={int(r[0])}\\) to {fmt(v[-1])} at \\(r={int(r[-1])}\\)"
+    if np.all(d < 0) or np.all(d > 0):
+        way = "falls" if np.all(d < 0) else "rises"
+        if ranked.strict:
+            return way, f"{way} from each width to the next wider one, {ends}"
+        return "tied", (f"{way} by the median {ends}, but not resolvably: by seed ranges, lowest first, "
+                        f"{order_words(ranked)}")
+    best = int(np.argmin(v))
+    first = ranked.groups[0]
+    lowest = (f"is lowest at \\(r={int(r[best])}\\) ({fmt(v[best])})" if len(first) == 1 else
+              f"is lowest by the median at \\(r={int(r[best])}\\) ({fmt(v[best])}), tied by seed ranges with "
+              + ", ".join(f"\\(r={x}\\)" for x in first if x != str(int(r[best]))))
+    return "mixed", f"{lowest}, {ends}; lowest first, {order_words(ranked)}"
+
+
+def order_words(ranked) -> str:
+    """'r=60 < r=120 ≈ r=240' with the meaning of ≈ said."""
+    text = " \\(<\\) ".join(" \\(\\approx\\) ".join(f"\\(r={x}\\)" for x in grp) for grp in ranked.groups)
+    return text + (" (\\(\\approx\\) joins widths whose ranges over seeds overlap)" if not ranked.strict else "")
 
 
 # The one-factor ablations of V2(e): each changes one setting of `paper`, the setting of (d).
@@ -729,8 +743,8 @@ def distances(solutions: pd.DataFrame, summary: pd.DataFrame, n: Numbers) -> Non
             "from each width to the next wider one: by this measure of the first layer, the signature of lazy "
             f"training; the second layer's median \\(\\|U_T-U_0\\|/\\|U_0\\|\\) goes from {fmt(med.loc['livni', 'U_dist'].iloc[0])} "
             f"to {fmt(med.loc['livni', 'U_dist'].iloc[-1])}"
-            + (", rising with the width, so by the second layer the signature is absent."
-               if med.loc['livni', 'U_dist'].iloc[-1] > med.loc['livni', 'U_dist'].iloc[0] else "."),
+            + ("." if np.all(np.diff(med.loc['livni', 'U_dist'].to_numpy()) < 0) else
+               ", not falling from each width to the next, so by the second layer the signature is absent."),
             "In \\texttt{livni} the first layer's relative movement is not both below 1 and shrinking from each "
             "width to the next wider one, so the runs do not show the lazy regime's signature."))
     common = livni_v.index.intersection(paper_v.index)  # the widths both sweep
@@ -770,8 +784,8 @@ def lazy_claim(lazy: bool, rich: bool, livni_falls: bool, paper_falls: bool):
                if not ok]
     return c("LazyExplainsLivniClaim", predicate, lazy and rich and livni_falls and not paper_falls, values,
              "The benefit of width thus coincides with the first layer's lazy signature: it shows in "
-             "\\texttt{livni}, whose first layer stays near its start, and not resolvably in \\texttt{paper} (the setting of (d)), where they "
-             "travel far. " + kinds.reading("Near-linearity may be what makes width help here")
+             "\\texttt{livni}, whose first layer stays near its start, and not resolvably in \\texttt{paper} (the setting of (d)), where its first layer "
+             "travels far. " + kinds.reading("Near-linearity may be what makes width help here")
              + "; no run changes the distance travelled alone.",
              "So these runs do not tie the benefit of width to lazy training: " + "; ".join(missing) + ".")
 

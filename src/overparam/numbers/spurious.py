@@ -149,10 +149,10 @@ def run_claims(n: Numbers, t: pd.DataFrame, check: pd.DataFrame) -> None:
         f"below {fmt(first['decide_below'])} \\emph{{and}} has decreased at every step so far, since gradient descent "
         "that keeps decreasing \\(F\\) cannot end above the threshold. This decided "
         f"{fmt(decided)} of the {fmt(int(t['runs'].sum()))} runs; {fmt(int(t['at_tolerance'].sum()))} ended at the "
-        "tolerance" + (f" (after at most {fmt(t['max_steps_at_tolerance'].max())} steps)"
+        "tolerance" + (f" (after at most {kinds.at_most(t['max_steps_at_tolerance'].max(), 3)} steps)"
                        if t["at_tolerance"].sum() else "") + ", "
         f"{fmt(int(t['restarted'].sum()))} needed a restart.") if first["decide_below"] > 0 else (
-        f"None: every run was taken to the tolerance (after at most {fmt(t['max_steps_at_tolerance'].max())} steps), "
+        f"None: every run was taken to the tolerance (after at most {kinds.at_most(t['max_steps_at_tolerance'].max(), 3)} steps), "
         f"and {fmt(int(t['restarted'].sum()))} needed a restart.")))
     if not len(check):
         n.macros += [("SpuriousCheckRuns", fmt(0)), ("SpuriousCheckSeeds", fmt(0)), ("SpuriousCheckKmax", "--"),

@@ -29,7 +29,7 @@ def build(*, runs: pd.DataFrame, summary: pd.DataFrame, logs: pd.DataFrame, curv
         ("SumreluLrTimesM", fmt(float((runs["lr"] * runs["m"]).median()))),
         ("SumreluThreshold", fmt(thr)), ("SumreluWidths", fmt_list(t["m"])), ("SumreluRuns", fmt(len(runs))),
         ("SumreluWidthCount", fmt(len(t))), ("SumreluCommit", commits(logs)),
-        ("SumreluLogEvery", fmt(logs["log_every"].iloc[0])), ("SumreluMcSamples", fmt(logs["mc_samples"].iloc[0])),
+        ("SumreluLogEvery", fmt(logs["log_every"].iloc[0])), ("SumreluTunedLogEvery", fmt(tuned_log_every)), ("SumreluMcSamples", fmt(logs["mc_samples"].iloc[0])),
     ]
     outcomes(n, runs)
     curves(n, t, logs, curve_ms)
@@ -45,8 +45,8 @@ def outcomes(n: Numbers, runs: pd.DataFrame) -> None:
     """Stuck and converged runs: two groups of final losses."""
     stuck = runs[runs["stuck"]]
     ok = runs[~runs["stuck"]]
-    split = (f"the stuck runs end between {fmt(stuck['final_exact_loss'].min(), 2)} and "
-             f"{fmt(stuck['final_exact_loss'].max(), 2)}, " if len(stuck) else "no run is stuck; ")
+    split = (f"the stuck runs end between {kinds.at_least(stuck['final_exact_loss'].min())} and "
+             f"{kinds.at_most(stuck['final_exact_loss'].max())}, " if len(stuck) else "no run is stuck; ")
     n.add(c("SumreluSplitClaim", "some run is stuck, and every stuck run ends above ten times the largest final "
             "loss of the others (the threshold separates two groups)",
             len(stuck) > 0 and len(ok) > 0 and stuck["final_exact_loss"].min() > 10 * ok["final_exact_loss"].max(),
@@ -140,7 +140,7 @@ def widths(n: Numbers, t: pd.DataFrame, runs: pd.DataFrame, d: int) -> None:
             f"A stuck run has, on average, units aligned with only {fmt(stuck['directions_covered'].mean()) if len(stuck) else ''} "
             f"of the {d} teacher directions and {fmt(stuck['anti_aligned_neurons'].mean()) if len(stuck) else ''} units "
             "pointing away from a teacher direction at the end. "
-            + kinds.reading("a unit that starts on the wrong side may be pushed further away, and with \\(m=d\\) "
+            + kinds.reading("A unit that starts on the wrong side may be pushed further away, and with \\(m=d\\) "
                             "no spare unit is left to take over its teacher direction")
             + " (only end points are measured). These end points are certified below.",
             (f"Of the {len(stuck)} stuck runs, {int((stuck['directions_covered'] < d).sum())} leave at least one "
@@ -196,7 +196,7 @@ def certified(n: Numbers, t: pd.DataFrame, d: int) -> None:
     definite = bool(q["minima_lambda_min_low"] > q["curv_tol"])  # else only "above -curv_tol" is shown
     hessian = (("whose Hessian is positive definite (smallest eigenvalues " if definite else
                 f"whose smallest Hessian eigenvalue lies above \\(-{fmt(q['curv_tol'], 2, False)}\\) (from ")
-               + f"{fmt(q['minima_lambda_min_low'], 2)} to {fmt(q['minima_lambda_min_high'], 2)})")
+               + f"{kinds.at_least(q['minima_lambda_min_low'])} to {kinds.at_most(q['minima_lambda_min_high'])})")
     n.add(c("SumreluCertifiedClaim", "at the narrowest width some run is stuck, and every stuck run polishes to a "
             "critical point near its end point whose smallest Hessian eigenvalue is above -curv_tol", ok,
             {"stuck": stuck, "spurious_minima": mins, "saddles": int(q["saddle"]),
@@ -236,7 +236,7 @@ def lifts(n: Numbers, t: pd.DataFrame) -> None:
             {"lifts": lifts, "saddles": sad, "lambda_min_high": float(q["lift_lambda_min_high"])},
             f"One extra unit turns every one of them into a saddle: splitting any unit into two halves gives the "
             f"same function with \\(m+1\\) units, a critical point (gradient at most "
-            f"{fmt(q['lift_grad_norm_max'], 2)}), and at all {fmt(lifts)} such points the Hessian has a negative "
+            f"{kinds.at_most(q['lift_grad_norm_max'])}), and at all {fmt(lifts)} such points the Hessian has a negative "
             f"eigenvalue (the largest of the smallest eigenvalues is {fmt(q['lift_lambda_min_high'], 2)}), as "
             "Safran, Yehudai and Shamir (\\emph{The effects of mild over-parameterization on the optimization landscape "
             "of shallow ReLU neural networks}, COLT 2021) prove for non-global minima under conditions they check "
@@ -257,7 +257,7 @@ def lifts(n: Numbers, t: pd.DataFrame) -> None:
                 f"Yet at \\(m={fmt(r['m'])}\\) SGD still stops in {fmt(k)} of {fmt(r['runs'])} runs, each at a "
                 + ("strict " if r["minima_lambda_min_low"] > r["curv_tol"] else "")
                 + f"local minimum of the \\({fmt(r['m'])}\\)-unit loss (smallest eigenvalues "
-                f"{fmt(r['minima_lambda_min_low'], 2)} to {fmt(r['minima_lambda_min_high'], 2)}; \\(F\\) = "
+                f"{kinds.at_least(r['minima_lambda_min_low'])} to {kinds.at_most(r['minima_lambda_min_high'])}; \\(F\\) = "
                 f"{', '.join(fmt(float(v), 4) for v in vals)}) with no vanished unit and no two parallel units: "
                 "not a lifted minimum of the narrower loss but one of the spurious minima that the wider loss has "
                 "of its own (Safran and Shamir also find them with \\(n=k+1\\)).",
@@ -299,10 +299,10 @@ def price(n: Numbers, t: pd.DataFrame, d: int, res: tuple[float, float]) -> None
     grows = bool(hi["c"] > lo["c"])
     n.add(c("SumreluTunedStepClaim", "the lr test chooses a larger c (eta = c/m) at the widest width than at the "
             "narrowest", grows, {"c_narrow": float(lo["c"]), "c_wide": float(hi["c"])},
-            f"The lr test picks larger steps for wider students (\\(c={fmt(lo['c'])}\\) at \\(m={fmt(lo['m'])}\\), "
+            f"The lr test picks a larger step at the widest width than at the narrowest (\\(c={fmt(lo['c'])}\\) at \\(m={fmt(lo['m'])}\\), "
             f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\)): "
             + kinds.reading("\\(\\eta=1/m\\) shrinks the step faster than the width requires") + ".",
-            f"The lr test picks no larger step for wider students (\\(c={fmt(lo['c'])}\\) at \\(m={fmt(lo['m'])}\\), "
+            f"The lr test picks no larger step at the widest width than at the narrowest (\\(c={fmt(lo['c'])}\\) at \\(m={fmt(lo['m'])}\\), "
             f"\\(c={fmt(hi['c'])}\\) at \\(m={fmt(hi['m'])}\\); "
             + (f"every width chose \\(c={fmt(t['c'].min())}\\)" if t["c"].min() == t["c"].max() else
                f"all chosen values lie between {fmt(t['c'].min())} and {fmt(t['c'].max())}")
@@ -346,7 +346,7 @@ def price_claim(t: pd.DataFrame, med: np.ndarray, best: int, res: tuple[float, f
         text = (f"At the chosen steps fewer than half the runs at {widest} reach the threshold, so the price of "
                 "width at those steps cannot be read from medians.")
     elif slower:
-        text = (f"At the chosen steps wider students still need more iterations to reach the threshold (median "
+        text = (f"At the chosen steps the widest width still needs more iterations to reach the threshold than the fastest (median "
                 f"{fmt(med[-1])} at {widest} against {fmt(med[best])} at {at}; at \\(\\eta=1/m\\): "
                 f"{fmt(base[-1])} and {fmt(base[best])}): changing the step alone does not remove this price of width.")
     elif not (np.isfinite(base[-1]) and np.isfinite(base[best])):
@@ -364,10 +364,12 @@ def price_claim(t: pd.DataFrame, med: np.ndarray, best: int, res: tuple[float, f
                 f"1.5 times the fastest width's ({fmt(med[best])} at {at}), against {fmt(base[-1])} and "
                 f"{fmt(base[best])} at \\(\\eta=1/m\\): with only the step changed, the growth with \\(m\\) "
                 "goes away at these widths.")
-    if unresolved(med[-1], med[best], res[0]) or unresolved(base[-1], base[best], res[1]):
-        text += (f" The exact loss is logged every {fmt(res[0])} iterations at the chosen steps and every "
-                 f"{fmt(res[1])} at \\(\\eta=1/m\\), so each median is known only to within that, which leaves "
-                 "the 1.5-times comparison unresolved here.")
+    open_at = [f"at {where} (logged every {fmt(step)} iterations)" for where, a, b, step in
+               (("the chosen steps", med[-1], med[best], res[0]), ("\\(\\eta=1/m\\)", base[-1], base[best], res[1]))
+               if unresolved(a, b, step)]
+    if open_at:
+        text += (" Each median is known only to within its logging interval, which leaves the 1.5-times comparison "
+                 + " and ".join(open_at) + " unresolved.")
     return c("SumreluTunedPriceClaim", "at the chosen steps, the median iterations to the threshold of the widest width "
              "exceed 1.5 times the smallest median over the widths where at least half the runs reached it", slower,
              values, text, text)
