@@ -267,7 +267,7 @@ def width_test(runs, summary, threshold, anchors_one, n: Numbers) -> None:
     same_fast = ours_fast == [pub_fast]
     n.add(c("WidthFastestMatchesClaim", "our fastest width (by median epoch to the threshold, ties kept) is the "
             "published one, alone", same_fast, {"ours": ours_fast or "none", "published": pub_fast},
-            "Our fastest width is the same.",
+            "By the median epoch to the threshold (over the runs that reach it), our fastest width is the same.",
             ("So no fastest width can be named," if not ours_fast else
              f"Our fastest width differs (\\(r={ours_fast[0]}\\))." if len(ours_fast) == 1 else
              "Our fastest widths tie (" + ", ".join(f"\\(r={r}\\)" for r in ours_fast) + ")."
@@ -405,6 +405,12 @@ def wider_claim(w: pd.DataFrame, r0: int, threshold: float):
               f"it: {miss_words(wider)}; Table~\\ref{{tab:width}})" if total else "the width test has no width above \\(r_0\\)"))
 
 
+def seed_ranges(w: pd.DataFrame) -> tuple[dict, dict]:
+    """Each width's lowest and highest final exact objective over seeds, keyed by str(r)."""
+    return (dict(zip(w["r"].astype(int).astype(str), w["final_population_min"])),
+            dict(zip(w["r"].astype(int).astype(str), w["final_population_max"])))
+
+
 def width_order(w: pd.DataFrame):
     """The widths ordered by median final exact objective over seeds, where two widths whose seed
     ranges overlap tie: (ranked, falls) with falls true when the order is strict and falls with r."""
@@ -419,14 +425,13 @@ def width_order(w: pd.DataFrame):
 def pattern_claim(w: pd.DataFrame, r0: int, wide: pd.Series):
     ranked, falls = width_order(w)
     med = w["final_population_median"].to_numpy()
-    order = " \\(<\\) ".join(" \\(\\approx\\) ".join(f"\\(r={r}\\)" for r in g) for g in ranked.groups)
+    order = order_words(ranked, *seed_ranges(w))
     text = ("Compared with Livni et al., their pattern appears at this \\(\\eta\\): the median final exact "
             f"objective falls with each wider student, from {fmt(med[0])} at \\(r={int(w['r'].iloc[0])}\\) to "
             f"{fmt(med[-1])} at \\(r={int(wide['r'])}\\), and no two widths' seed ranges overlap."
             if falls else
             "Compared with Livni et al., their pattern (a final objective that falls with every wider student) does "
-            f"not appear at this \\(\\eta\\): by median final exact objective, lowest first, {order}, where "
-            "\\(\\approx\\) joins widths whose ranges over seeds overlap.")
+            f"not appear at this \\(\\eta\\): by median final exact objective, lowest first, {order}.")
     return c("WidthPatternClaim", "the median final exact objective falls with every wider student and no two "
              "widths' ranges over seeds overlap", falls,
              {f"r{int(r)}": float(v) for r, v in zip(w["r"], med)}, text, text)
@@ -559,7 +564,7 @@ def pattern(g: pd.DataFrame, col: str = "final_population_median") -> tuple[str,
         rest = ("" if not ok.any() else
                 f"; at the other width, \\(r={int(r[ok][0])}\\), it is {fmt(v[ok][0])}" if ok.sum() == 1 else
                 "; among the other widths, lowest first, " + order_words(kinds.ordering(
-                    {str(x): float(y) for x, y in zip(r[ok], v[ok])}, lo, hi)))
+                    {str(x): float(y) for x, y in zip(r[ok], v[ok])}, lo, hi), lo, hi))
         return "diverged", f"is not finite at {where}, where the median run diverges{rest}"
     ranked = kinds.ordering({str(x): float(y) for x, y in zip(r, v)}, lo, hi)
     d = np.diff(v)
@@ -569,19 +574,35 @@ def pattern(g: pd.DataFrame, col: str = "final_population_median") -> tuple[str,
         if ranked.strict:
             return way, f"{way} from each width to the next wider one, {ends}"
         return "tied", (f"{way} by the median {ends}, but not resolvably: by seed ranges, lowest first, "
-                        f"{order_words(ranked)}")
+                        f"{order_words(ranked, lo, hi)}")
     best = int(np.argmin(v))
     first = ranked.groups[0]
     lowest = (f"is lowest at \\(r={int(r[best])}\\) ({fmt(v[best])})" if len(first) == 1 else
-              f"is lowest by the median at \\(r={int(r[best])}\\) ({fmt(v[best])}), tied by seed ranges with "
+              f"is lowest by the median at \\(r={int(r[best])}\\) ({fmt(v[best])}), not put in order by seed ranges "
+              "against "
               + ", ".join(f"\\(r={x}\\)" for x in first if x != str(int(r[best]))))
-    return "mixed", f"{lowest}, {ends}; lowest first, {order_words(ranked)}"
+    return "mixed", f"{lowest}, {ends}; lowest first, {order_words(ranked, lo, hi)}"
 
 
-def order_words(ranked) -> str:
-    """'r=60 < r=120 ≈ r=240' with the meaning of ≈ said."""
+def order_words(ranked, lo: dict | None = None, hi: dict | None = None) -> str:
+    """'r=60 < r=120 ≈ r=240' with the meaning of ≈ said; within a group, the order its members
+    do resolve once the widths whose range overlaps all the others are set aside."""
     text = " \\(<\\) ".join(" \\(\\approx\\) ".join(f"\\(r={x}\\)" for x in grp) for grp in ranked.groups)
-    return text + (" (\\(\\approx\\) joins widths whose ranges over seeds overlap)" if not ranked.strict else "")
+    if ranked.strict:
+        return text
+    notes = []
+    for grp in ranked.groups:
+        if len(grp) < 3 or lo is None:
+            continue
+        meets = lambda a, b: lo[a] <= hi[b] and lo[b] <= hi[a]  # noqa: E731
+        spans = [x for x in grp if all(meets(x, y) for y in grp if y != x)]
+        rest = [x for x in grp if x not in spans]
+        inner = kinds.ordering({x: (lo[x] + hi[x]) / 2 for x in rest}, lo, hi) if len(rest) > 1 else None
+        if spans and inner is not None and inner.strict:
+            notes.append(" \\(<\\) ".join(f"\\(r={x}\\)" for (x,) in inner.groups) + " is resolved, and the range of "
+                         + ", ".join(f"\\(r={x}\\)" for x in spans) + " overlaps all of them")
+    return (text + " (\\(\\approx\\) groups widths that their ranges over seeds do not put in order"
+            + ("; within a group, " + "; ".join(notes) if notes else "") + ")")
 
 
 # The one-factor ablations of V2(e): each changes one setting of `paper`, the setting of (d).
@@ -687,8 +708,6 @@ def per_width_order_claim(g: pd.DataFrame, paper: pd.DataFrame):
     """Does the ordering of the widths at one eta (paper) survive each width's own eta? Widths
     whose seed ranges overlap tie (width_order), so only resolved orders are compared."""
     mine, theirs = width_order(g)[0], width_order(paper)[0]
-    order = lambda ranked: " \\(<\\) ".join(  # noqa: E731
-        " \\(\\approx\\) ".join(f"\\(r={r}\\)" for r in grp) for grp in ranked.groups)
     same_etas = bool(len(g) == len(paper) and np.all(g["lr0"].to_numpy() == paper["lr0"].to_numpy()))
     resolved = mine.strict and theirs.strict
     same = resolved and mine.groups == theirs.groups
@@ -697,8 +716,8 @@ def per_width_order_claim(g: pd.DataFrame, paper: pd.DataFrame):
     predicate = ("with no two widths' seed ranges overlapping under either step, the widths rank in the same order "
                  "by median final exact objective with the eta chosen per width as with one eta for all (paper)")
     lead = (f"With its own \\(\\eta\\) at every width the widths rank, lowest median final exact objective first, "
-            f"{order(mine)}, against {order(theirs)} with one \\(\\eta\\) for all (\\(\\approx\\) joins widths whose "
-            "ranges over seeds overlap)")
+            f"{order_words(mine, *seed_ranges(g))}, against {order_words(theirs, *seed_ranges(paper))} with one "
+            "\\(\\eta\\) for all")
     if same_etas:  # the same runs as (d): nothing was changed, so nothing can be said about the step
         return c("PerWidthOrderClaim", predicate, same, values,
                  "Every width's lr test picks the \\(\\eta\\) of (d), so this regime repeats (d) and tests nothing "
@@ -774,7 +793,7 @@ def lazy_claim(lazy: bool, rich: bool, livni_falls: bool, paper_falls: bool):
                  "layer moves more than its initial norm (DistPaperRichClaim), "
                  f"and the median final exact objective {FALLS} in the livni regime but not in the paper regime")
     if lazy and rich and livni_falls and paper_falls:
-        return c("LazyExplainsLivniClaim", predicate, False, values, None,
+        return c("LazyCoincidesLivniClaim", predicate, False, values, None,
                  "Width lowers the final objective resolvably in both regimes, \\texttt{livni} with the first "
                  "layer's lazy signature and \\texttt{paper} whose weights travel far, so in these runs the benefit "
                  "of width is not confined to the regime with that signature.")
@@ -782,7 +801,7 @@ def lazy_claim(lazy: bool, rich: bool, livni_falls: bool, paper_falls: bool):
                                ("the paper regime moves little", rich),
                                ("width does not lower the livni regime's final objective resolvably", livni_falls))
                if not ok]
-    return c("LazyExplainsLivniClaim", predicate, lazy and rich and livni_falls and not paper_falls, values,
+    return c("LazyCoincidesLivniClaim", predicate, lazy and rich and livni_falls and not paper_falls, values,
              "The benefit of width thus coincides with the first layer's lazy signature: it shows in "
              "\\texttt{livni}, whose first layer stays near its start, and not resolvably in \\texttt{paper} (the setting of (d)), where its first layer "
              "travels far. " + kinds.reading("Near-linearity may be what makes width help here")
