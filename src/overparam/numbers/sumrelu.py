@@ -355,17 +355,17 @@ def price_claim(t: pd.DataFrame, med: np.ndarray, best: int, res: tuple[float, f
                 f"{fmt(base[-1])} and {fmt(base[best])}): changing the step alone does not remove this price of width.")
     elif not (np.isfinite(base[-1]) and np.isfinite(base[best])):
         text = (f"At the chosen steps the median iterations to the threshold at {widest} ({fmt(med[-1])}) are within "
-                f"1.5 times the fastest width's ({fmt(med[best])} at {at}); at \\(\\eta=1/m\\) the median at "
+                f"1.5 times the fastest width's among those where at least half the runs reach it ({fmt(med[best])} at {at}); at \\(\\eta=1/m\\) the median at "
                 f"{widest if not np.isfinite(base[-1]) else at} is not finite (the median run does not reach the "
                 "threshold), so the two steps are not compared there.")
     elif not base_grows:
         text = (f"At the chosen steps the median iterations to the threshold at {widest} ({fmt(med[-1])}) are within "
-                f"1.5 times the fastest width's ({fmt(med[best])} at {at}); at \\(\\eta=1/m\\) they are "
+                f"1.5 times the fastest width's among those where at least half the runs reach it ({fmt(med[best])} at {at}); at \\(\\eta=1/m\\) they are "
                 f"{fmt(base[-1])} at {widest} and {fmt(base[best])} at {at}, also within 1.5 times, so by the "
                 "iterations to the threshold neither step shows a price of width here.")
     else:
         text = (f"At the chosen steps the median iterations to the threshold at {widest} ({fmt(med[-1])}) are within "
-                f"1.5 times the fastest width's ({fmt(med[best])} at {at}), against {fmt(base[-1])} and "
+                f"1.5 times the fastest width's among those where at least half the runs reach it ({fmt(med[best])} at {at}), against {fmt(base[-1])} and "
                 f"{fmt(base[best])} at \\(\\eta=1/m\\): with only the step changed, the growth with \\(m\\) "
                 "goes away at these widths.")
     open_at = [f"at {where} (logged every {fmt(step)} iterations)" for where, a, b, step in
