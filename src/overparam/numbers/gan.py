@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import Numbers, kinds
-from .gan_claims import CLASSES, COLLAPSED, claims, histogram_text, matched_updates
+from .gan_claims import CLASSES, claims, histogram_text, matched_updates
 from .tex import commits, fmt, fmt_list, interval, tabular, tex_escape
 
 METRICS = [("inception_score", "Is", 4), ("frechet_distance", "Fid", 3),
@@ -29,7 +29,7 @@ def build(*, runs: pd.DataFrame, quality: pd.DataFrame) -> Numbers:
     n.macros += [
         ("GanSource", tex_escape(first["source"])), ("GanTrainDigits", fmt(int(first["n_train"]))),
         ("GanHoldout", fmt(int(real["n_holdout"]))), ("GanScored", fmt(int(real["n_holdout"]) // 2)),
-        ("GanEpochSamples", fmt(int(first["epoch_samples"]))), ("GanSeeds", fmt(len(seeds))),
+        ("GanEpochSamples", fmt(int(first["epoch_samples"]))),
         ("GanSeedList", fmt_list(seeds)),
         ("GanScoredEpochs", scored_epochs(gen)),
         ("GanSeedOf", f"seed {fmt(int(seeds[0]))} " + ("(the only seed)" if len(seeds) == 1 else f"(of {fmt_list(seeds)})")),
@@ -38,15 +38,13 @@ def build(*, runs: pd.DataFrame, quality: pd.DataFrame) -> Numbers:
         ("GanSameUpdatesText", "so each regime makes the number of updates of the original experiment"
          if int(first["epoch_samples"]) == 60_000 else
          "so each regime makes the updates per epoch of an experiment with that many samples (the original's "
-         "epoch is 60,000)"), ("GanFirstSeed", fmt(int(seeds[0]))), ("GanCommit", commits(runs)),
+         "epoch is 60,000)"), ("GanCommit", commits(runs)),
         ("GanDevice", tex_escape(", ".join(sorted(runs["prov_device"].unique())))),
         ("GanClassifierAccuracy", fmt(100 * real["holdout_accuracy"], 3)),
         ("GanClassifierMinAccuracy", fmt(100 * real["min_accuracy"], 3)),
         ("GanClassifierSteps", fmt(int(real["steps"]))),
         ("GanLogUpdates", fmt(int(first["log_updates"]))),
-        ("GanLogEvery", "update" if int(first["log_updates"]) == 1 else f"{fmt(int(first['log_updates']))} updates"),
         ("GanSampleUpdates", fmt_list(matched_updates(gen))),
-        ("GanCollapsedShare", fmt(COLLAPSED, 2)),
         ("GanEpochRepeats", fmt(int(first["epoch_samples"]) / int(first["n_train"]), 2)),
         ("GanRunsPerRegime", "one run" if len(seeds) == 1 else f"{fmt(len(seeds))} runs"),
         *seed_macros(seeds, int(first["log_updates"])),

@@ -416,9 +416,7 @@ def width_order(w: pd.DataFrame):
     """The widths ordered by median final exact objective over seeds, where two widths whose seed
     ranges overlap tie: (ranked, falls) with falls true when the order is strict and falls with r."""
     med = {int(r): float(v) for r, v in zip(w["r"], w["final_population_median"])}
-    lo = {f"{r}": float(v) for r, v in zip(w["r"], w["final_population_min"])}
-    hi = {f"{r}": float(v) for r, v in zip(w["r"], w["final_population_max"])}
-    ranked = kinds.ordering({f"{r}": v for r, v in med.items()}, lo, hi)
+    ranked = kinds.ordering({f"{r}": v for r, v in med.items()}, *seed_ranges(w))
     falls = ranked.strict and [int(g[0]) for g in ranked.groups] == sorted(med, reverse=True)
     return ranked, falls
 
@@ -556,8 +554,7 @@ def pattern(g: pd.DataFrame, col: str = "final_population_median") -> tuple[str,
     with the numbers and, where ranges overlap, the order they resolve (kinds.ordering)."""
     r, v = g["r"].to_numpy(), g[col].to_numpy()
     ranges = col == "final_population_median" and {"final_population_min", "final_population_max"} <= set(g)
-    lo = dict(zip(map(str, r), g["final_population_min"])) if ranges else None
-    hi = dict(zip(map(str, r), g["final_population_max"])) if ranges else None
+    lo, hi = seed_ranges(g) if ranges else (None, None)
     bad = ~np.isfinite(v)
     if bad.any():  # the median run diverged at these widths: no ordering to speak of there
         where = ", ".join(f"\\(r={int(x)}\\)" for x in r[bad])
