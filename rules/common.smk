@@ -391,6 +391,7 @@ ANCHORS = {
     "v2": repo_file("data/anchors/published_v2.csv"),
     "spurious": repo_file(SPURIOUS["anchor"], "spurious.anchor"),
     "families": repo_file(SPURIOUS["anchor_families"], "spurious.anchor_families"),
+    "symmetry": repo_file(SPURIOUS["symmetry"]["anchor"], "spurious.symmetry.anchor"),
 }
 
 

@@ -50,23 +50,68 @@ rule spurious_table:
         "--evidence-out {output.evidence:q} > {log:q} 2>&1"
 
 
+def sumrelu_at_k(name):
+    """The sum-of-ReLUs file `name` at m = d (typed with the grid's n = k points), if the sweep has m = d."""
+    d = lookup(dpath="sumrelu/d", within=config)
+    return sumrelu_runs(name, [d]) if d in lookup(dpath="sumrelu/ms", within=config) else []
+
+
+rule spurious_symmetry:
+    input:
+        cells=spurious_cells(),
+        certify=sumrelu_at_k("certify.parquet"),
+        lifts=sumrelu_at_k("lifts.parquet"),
+    output:
+        points="results/spurious/symmetry/points.csv",
+        families=report("results/spurious/symmetry/families.csv", caption="../report/captions/spurious_symmetry_families.rst", category="Spurious minima"),
+        trace=report("results/spurious/symmetry/trace.csv", caption="../report/captions/spurious_symmetry_trace.rst", category="Spurious minima"),
+        fit="results/spurious/symmetry/fit.csv",
+        cells="results/spurious/symmetry/cells.csv",
+        hessian="results/spurious/symmetry/hessian_identity.csv",
+        figure=report("figures/spurious_symmetry.pdf", caption="../report/captions/spurious_symmetry.rst", category="Spurious minima"),
+    params:
+        code=code("spurious_symmetry.py"),
+        published=file_digest([ANCHORS["families"]]),
+        anchor_families=lookup(dpath="spurious/anchor_families", within=config),
+        flags=cli(stuck_threshold=lookup(dpath="spurious/stuck_threshold", within=config),
+                  type_atol=lookup(dpath="spurious/symmetry/type_atol", within=config),
+                  family_tol=lookup(dpath="spurious/symmetry/family_tol", within=config),
+                  spectrum_atol=lookup(dpath="spurious/symmetry/spectrum_atol", within=config),
+                  curv_tol=lookup(dpath="spurious/symmetry/curv_tol", within=config)),
+    log:
+        "logs/spurious/symmetry.log",
+    benchmark:
+        "benchmarks/spurious/symmetry.tsv"
+    shell:
+        "spurious_symmetry.py --cells {input.cells:q} --certify {input.certify:q} --lifts {input.lifts:q} "
+        "--anchor-families \"$OVERPARAM_ROOT/\"{params.anchor_families:q} {params.flags} "
+        "--out-dir \"$(dirname {output.points:q})\" --figure-out {output.figure:q} > {log:q} 2>&1"
+
+
 rule spurious_numbers:
     input:
         table=rules.spurious_table.output.table,
         check=rules.spurious_table.output.check,
         cells=spurious_cells(),
+        symmetry=rules.spurious_symmetry.output,
     output:
         numbers=generated("spurious", "numbers.tex")[0],
         claims=generated("spurious", "claims.csv")[0],
-        tables=generated("spurious", "spurious_table.tex"),
+        tables=generated("spurious", "spurious_table.tex", "symmetry_table.tex"),
     params:
         code=code("spurious_numbers.py"),
+        published=file_digest([ANCHORS["families"], ANCHORS["symmetry"]]),
+        anchor_families=lookup(dpath="spurious/anchor_families", within=config),
+        anchor_symmetry=lookup(dpath="spurious/symmetry/anchor", within=config),
     log:
         "logs/report/spurious_numbers.log",
     benchmark:
         "benchmarks/report/spurious_numbers.tsv"
     shell:
         "spurious_numbers.py --table {input.table:q} --check {input.check:q} --cells {input.cells:q} "
+        "--symmetry-dir \"$(dirname {input.symmetry[0]:q})\" "
+        "--anchor-families \"$OVERPARAM_ROOT/\"{params.anchor_families:q} "
+        "--anchor-symmetry \"$OVERPARAM_ROOT/\"{params.anchor_symmetry:q} "
         "--out-dir report/generated/spurious > {log:q} 2>&1"
 
 
@@ -75,6 +120,7 @@ rule spurious_numbers:
 rule spurious:
     input:
         rules.spurious_table.output,
+        rules.spurious_symmetry.output,
 
 
 localrules:
@@ -83,4 +129,5 @@ localrules:
 
 
 REPORT_PARTS.append(rules.spurious_numbers)
-REPORT_FIGURES += [rules.spurious_table.output.figure, rules.spurious_table.output.evidence]
+REPORT_FIGURES += [rules.spurious_table.output.figure, rules.spurious_table.output.evidence,
+                   rules.spurious_symmetry.output.figure]

@@ -52,7 +52,9 @@ def main(argv=None):
                   polish_cap=a.polish_cap)
     prov = provenance("cpu", a.threads)
     # parameters and provenance on every row (assign keeps the columns of an empty table)
-    write_atomic(runs.drop(columns="polished_weights").assign(**params, **prov), a.runs_out)
+    # the polished critical point of each stuck run, flattened (m * d), for the symmetry study
+    runs["polished"] = [None if w is None else w.ravel() for w in runs.pop("polished_weights")]
+    write_atomic(runs.assign(**params, **prov), a.runs_out)
     write_atomic(lifts.assign(m_lifted=m + 1, **params, **prov), a.lifts_out)
     print(runs["class"].value_counts().to_string())
     print(f"{len(lifts)} lifts, {int(lifts['saddle'].sum())} saddles")

@@ -1,0 +1,247 @@
+"""The spurious end points by symmetry type (results/spurious/symmetry/): macros, claims and the
+table of types, added to the spurious-minima study's numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+from . import Numbers, kinds
+from .claims import claim
+from .tex import fmt, tabular
+from ..spurious import FAMILY_ATOL
+
+c = partial(claim, "spurious")
+CRITICAL = 1e-12  # a solved point is a critical point of the full loss when no gradient entry exceeds this
+CLOSED_FORM = 1e-12  # the closed-form spectrum at W = I matches the code's Hessian to this
+
+
+@dataclass
+class Symmetry:
+    points: pd.DataFrame    # every typed end point
+    families: pd.DataFrame  # per source, cell and family: the solved point
+    trace: pd.DataFrame     # the grid's families followed in k
+    fit: pd.Series          # a/k + b/k^{3/2} on Delta S_{k-1}
+    cells: pd.DataFrame     # runs and spurious runs per cell
+    hessian: pd.DataFrame   # closed form against code at W = I, per k
+    anchor: pd.DataFrame    # the published a
+    theirs: pd.DataFrame    # the published families (Safran and Shamir)
+
+    @property
+    def grid(self) -> pd.DataFrame:
+        return self.families[self.families["source"] == "grid"]
+
+
+def group(family_type: str) -> str:
+    """The isotropy group of a type in TeX: (1, k-1) -> Delta S_{k-1}, (2, k-2) -> Delta(S_2 x S_{k-2})."""
+    parts = [p.strip() for p in family_type.strip("()").split(",")]
+    factors = [f"S_{{{p}}}" if not p.isdigit() else f"S_{p}" for p in parts if p != "1"]
+    if not factors:
+        return r"\(1\)"
+    return r"\(\Delta " + (factors[0] if len(factors) == 1 else "(" + r"\times ".join(factors) + ")") + r"\)"
+
+
+def nontrivial(type_name: str) -> bool:
+    """A type with a block of two or more units (a swap fixes the point)."""
+    return max(int(v) for v in type_name.strip("()").split(",")) > 1
+
+
+def name(family_type: str) -> str:
+    """A type as the report prints it: (1, k-1)."""
+    return r"\(" + family_type.replace(" ", "") + r"\)"
+
+
+def build(n: Numbers, s: Symmetry) -> None:
+    setting(n, s)
+    typed(n, s)
+    solved(n, s)
+    followed(n, s)
+    fitted(n, s)
+    spectra(n, s)
+    sumrelu(n, s)
+    table(n, s)
+
+
+def setting(n: Numbers, s: Symmetry) -> None:
+    f = s.families.iloc[0] if len(s.families) else None
+    pts = s.points
+    n.macros += [
+        ("SymTypeAtol", fmt(pts["type_atol"].iloc[0]) if len(pts) else "--"),
+        ("SymFamilyTol", fmt(s.families["family_tol"].iloc[0]) if f is not None else "--"),
+        ("SymSpectrumAtol", fmt(s.families["spectrum_atol"].iloc[0]) if f is not None else "--"),
+        ("SymKs", f"{fmt(int(s.hessian['k'].min()))} to {fmt(int(s.hessian['k'].max()))}" if len(s.hessian) else "--"),
+        ("SymLow", fmt(0.25 - 1 / (2 * np.pi), 4)), ("SymHigh", fmt(0.25 + 1 / (2 * np.pi), 4)),
+    ]
+    hk = s.hessian
+    worst = float(hk["max_abs_diff"].max()) if len(hk) else float("nan")
+    n.add(c("SymHessianClosedFormClaim", f"at every k of the grid the closed-form spectrum of the Hessian at W = I "
+            f"matches the eigenvalues of the code's Hessian to {CLOSED_FORM:g}", len(hk) and worst <= CLOSED_FORM,
+            {"k": f"{int(hk['k'].min())}..{int(hk['k'].max())}" if len(hk) else "none", "largest_difference": worst},
+            f"At every \\(k\\) of the grid this closed form matches the eigenvalues of the code's Hessian "
+            f"(\\texttt{{sumrelu\\_hessian}}, halved) to {kinds.at_most(worst)}.",
+            f"At some \\(k\\) of the grid this closed form and the code's Hessian differ by {fmt(worst, 2)}."))
+
+
+def typed(n: Numbers, s: Symmetry) -> None:
+    """Every spurious end point of the n = k cells has a type with a block of two or more."""
+    g = s.points[s.points["source"] == "grid"]
+    fixed = g["type"].map(nontrivial)
+    inside = g["spread"] <= g["type_atol"]
+    counts = g.groupby("family_type").size().sort_values(ascending=False)
+    listed = ", ".join(f"{name(t)} {fmt(int(v))}" for t, v in counts.items())
+    total = len(g)
+    extra = s.cells[s.cells["n"] == s.cells["k"] + 1]
+    n.macros.append(("SymUntyped", f"{fmt(int(extra['spurious'].sum()))} spurious end "
+                     f"{kinds.plural(int(extra['spurious'].sum()), 'point')} of the \\(n=k+1\\) cells"))
+    n.add(c("SymTypedClaim", "every spurious end point of the n = k cells is fixed, within type_atol, by a diagonal "
+            "Young subgroup with a block of two or more units", total and fixed.all() and inside.all(),
+            {"points": total, "typed": int((fixed & inside).sum()), "types": "; ".join(f"{t}: {v}" for t, v in counts.items())},
+            f"Every one of the {fmt(total)} spurious end points of the \\(n=k\\) cells has such a type: {listed}.",
+            ("No \\(n=k\\) cell has a spurious end point to type." if total == 0 else
+             f"Of the {fmt(total)} spurious end points of the \\(n=k\\) cells, {fmt(int((fixed & inside).sum()))} have "
+             f"a type with a block of two or more units ({listed}); the others are fixed by no swap.")))
+
+
+def solved(n: Numbers, s: Symmetry) -> None:
+    """Every family's Newton solution converged, is critical for the full loss, and holds its end points."""
+    f = s.families
+    tol = float(f["family_tol"].iloc[0]) if len(f) else float("nan")
+    ok = f["converged"] & (f["grad_max"] <= CRITICAL) & (f["max_distance"] <= tol)
+    far = float(f["max_distance"].max()) if len(f) else float("nan")
+    n.macros += [("SymFamilies", fmt(len(f))), ("SymUnknowns", f"{fmt(int(f['unknowns'].min()))} to "
+                  f"{fmt(int(f['unknowns'].max()))}" if len(f) else "--")]
+    n.add(c("SymSolvedClaim", f"every family's Newton solution converged, no entry of the full gradient there exceeds "
+            f"{CRITICAL:g}, and every end point of the family lies within family_tol of it", len(f) and ok.all(),
+            {"families": len(f), "solved": int(ok.sum()), "largest_distance": far,
+             "largest_gradient_entry": float(f["grad_max"].max()) if len(f) else "none"},
+            f"For all {fmt(len(f))} families Newton's method converged; no entry of the full gradient at the solved "
+            f"points exceeds {kinds.at_most(float(f['grad_max'].max()) if len(f) else 0)}, so each is a critical "
+            f"point of \\(F\\) on all of \\(\\mathbb{{R}}^{{k\\times k}}\\), and every end point lies within "
+            f"{kinds.at_most(far)} of its family's solved point (the check: {fmt(tol)}).",
+            ("No family to solve." if not len(f) else
+             f"For {fmt(int(ok.sum()))} of the {fmt(len(f))} families Newton's method converged to a critical point "
+             f"that holds every end point of the family within {fmt(tol)}; the largest distance is {fmt(far, 2)}.")))
+
+
+def followed(n: Numbers, s: Symmetry) -> None:
+    """Each family followed in k: where it is a minimum, and the published families it passes through."""
+    tr = s.trace
+    phrases, one_switch = [], True
+    for fam, t in tr.groupby("family", sort=False):
+        t = t.sort_values("k")
+        mins = t.loc[t["minimum"], "k"]
+        switch = not len(mins) or (t["k"] >= mins.min()).eq(t["minimum"]).all()
+        one_switch &= switch
+        where = ("a saddle at every \\(k\\) followed" if not len(mins) else
+                 "a minimum at every \\(k\\) followed" if mins.min() == t["k"].min() else
+                 f"a saddle for \\(k\\le{int(t.loc[~t['minimum'], 'k'].max())}\\) and a minimum from \\(k={int(mins.min())}\\)")
+        phrases.append(f"{group(t['family_type'].iloc[0])} ({name(t['family_type'].iloc[0])}, "
+                       f"\\(k={int(t['k'].min())}\\) to {int(t['k'].max())}) is {where}")
+    n.macros.append(("SymFollowed", "; ".join(phrases) if phrases else "no family was followed"))
+    n.add(c("SymSwitchClaim", "each followed family is a saddle below some k and a minimum at every k from there on "
+            "(at most one change, from saddle to minimum)", len(tr) and one_switch,
+            {"families": tr["family"].nunique()},
+            "Along each family the change happens once: saddles below some \\(k\\), minima from it on.",
+            "Along some family the kind changes more than once, or from minimum to saddle."))
+    pub = s.theirs[(s.theirs["n"] == s.theirs["k"]) & (s.theirs["count"] >= 10) & s.theirs["k"].isin(tr["k"])]
+    on = [bool(((tr["k"] == r.k) & (tr["objective"] - r.objective).abs().le(FAMILY_ATOL)).any()) for r in pub.itertuples()]
+    n.add(c("SymPublishedClaim", "every published family with at least 10 runs at n = k, at a k of the grid, has the "
+            "objective of a followed family at that k (within 1e-6)", len(pub) and all(on),
+            {"published": len(pub), "on_a_followed_family": int(sum(on))},
+            f"Every one of the {fmt(len(pub))} families Safran and Shamir report in 10 runs or more at \\(n=k\\) lies at "
+            "the objective of one of these followed families, at \\(k\\) where our runs may not have reached it.",
+            ("Safran and Shamir report no family in 10 runs or more at the \\(k\\) followed here." if not len(pub) else
+             f"Of the {fmt(len(pub))} families Safran and Shamir report in 10 runs or more at \\(n=k\\), {fmt(int(sum(on)))} "
+             "lie at the objective of one of these followed families.")))
+
+
+def fitted(n: Numbers, s: Symmetry) -> None:
+    """The fit a/k + b/k^{3/2} to Delta S_{k-1} against the published a."""
+    f = s.fit
+    pub = s.anchor[s.anchor["quantity"] == "a"].iloc[0]
+    digits = int(pub["digits"])
+    ok = bool(np.isfinite(f["a"]) and float(f"{f['a']:.{digits}g}") == float(pub["value"]))
+    upper = (f", and on \\(k\\ge{int(f['upper_k_min'])}\\) alone \\(a={fmt(f['upper_a'], 3)}\\), \\(b={fmt(f['upper_b'], 3)}\\)"
+             if np.isfinite(f.get("upper_a", np.nan)) else "")
+    text = (f"Fitted by least squares over \\(k={int(f['k_min'])}\\) to {int(f['k_max'])}, the objective of "
+            f"\\(\\Delta S_{{k-1}}\\) is \\({fmt(f['a'], 3, False)}/k{'+' if f['b'] >= 0 else '-'}{fmt(abs(f['b']), 3, False)}/k^{{3/2}}\\) "
+            f"(largest relative residual {kinds.at_most(f['max_rel_residual'])}){upper}"
+            if np.isfinite(f["a"]) else "")
+    n.add(c("SymFitClaim", f"the fitted a rounds to the published value {pub['value']:g} at its {digits} significant "
+            "digit(s)", ok, {"a": float(f["a"]), "b": float(f["b"]), "published_a": float(pub["value"])},
+            text + f". Arjevani and Field give \\(a\\approx{fmt(pub['value'])}\\); our \\(a\\) rounds to it.",
+            (text + f". Arjevani and Field give \\(a\\approx{fmt(pub['value'])}\\); our \\(a\\) does not round to it, "
+             "so over these \\(k\\) the two terms do not recover their leading coefficient."
+             if np.isfinite(f["a"]) else "The grid has fewer than three \\(k\\) on \\(\\Delta S_{k-1}\\): no fit.")))
+
+
+def spectra(n: Numbers, s: Symmetry) -> None:
+    """The Hessian spectra along the followed families against the global minimum's: how many
+    eigenvalues lie apart at the largest k, and whether the largest difference shrinks with k."""
+    tr = s.trace[s.trace["minimum"]]
+    g = s.grid
+    n.macros.append(("SymGap", f"{fmt(g['lambda_1'].min(), 2)} to {fmt(g['lambda_1'].max(), 2)}" if len(g) else "--"))
+    top = tr[tr["k"] == tr["k"].max()] if len(tr) else tr
+    few = top["spectrum_differ"] <= top["k"]
+    listed = "; ".join(f"{group(r['family_type'])}: {fmt(int(r['spectrum_differ']))} apart, the largest difference "
+                       f"{kinds.at_most(r['spectrum_max_diff'])}" for _, r in top.iterrows())
+    at = f"At \\(k={int(top['k'].iloc[0])}\\)" if len(top) else ""
+    n.add(c("SymSpectrumClaim", "at the largest k of the grid, at every followed family that is a minimum there, at most "
+            "k of its k^2 Hessian eigenvalues (sorted, matched one to one with the global minimum's) lie farther than "
+            "spectrum_atol from the global minimum's", len(top) and few.all(),
+            {"k": int(top["k"].iloc[0]) if len(top) else "none", "families": len(top), "at_most_k_apart": int(few.sum()),
+             "apart": [int(v) for v in top["spectrum_differ"]]},
+            f"{at}, the two spectra nearly coincide away from a few eigenvalues: at most \\(k\\) of the \\(k^2\\) lie "
+            f"farther than \\SymSpectrumAtol{{}} apart ({listed}).",
+            (f"{at}, the two spectra do not coincide away from a few eigenvalues at every family: more than \\(k\\) of "
+             f"the \\(k^2\\) lie farther than \\SymSpectrumAtol{{}} apart at some ({listed})." if len(top) else
+             "No followed family is a minimum at the largest \\(k\\): no spectra to compare.")))
+    shrinks = [bool((t.sort_values("k")["spectrum_max_diff"].diff().dropna() < 0).all())
+               for _, t in tr.groupby("family") if t["k"].nunique() > 1]
+    n.add(c("SymSpectrumShrinkClaim", "along every followed family, over the k where it is a minimum, the largest "
+            "difference between the two sorted spectra falls at every step in k", len(shrinks) and all(shrinks),
+            {"families": len(shrinks), "falling": int(sum(shrinks))},
+            "Along every family the largest difference falls at every step in \\(k\\) where it is a minimum.",
+            (f"Along {fmt(len(shrinks) - int(sum(shrinks)))} of the {fmt(len(shrinks))} families the largest "
+             "difference does not fall at every step in \\(k\\)." if shrinks else
+             "No family is a minimum at two \\(k\\) or more: nothing to compare along \\(k\\).")))
+
+
+def sumrelu(n: Numbers, s: Symmetry) -> None:
+    """The types of the sum-of-ReLUs minima at m = d, and what splitting a unit does to them."""
+    p = s.points[(s.points["source"] == "sumrelu") & (s.points["cls"] == "spurious minimum")]
+    if not len(s.points[s.points["source"] == "sumrelu"]):
+        n.macros.append(("SymSumreluClaim", "The sum-of-ReLUs sweep has no width \\(m=d\\), so none of its end "
+                         "points is typed here."))
+        return
+    counts = p.groupby("family_type").size().sort_values(ascending=False)
+    listed = ", ".join(f"{name(t)} {fmt(int(v))}" for t, v in counts.items()) or "none"
+    split_all = bool(len(p) and (p["saddles"] == p["splits"]).all())
+    on = s.trace[s.trace["k"] == p["k"].iloc[0]] if len(p) else s.trace.iloc[:0]
+    found = [bool(((on["type"] == r.type) & (on["objective"] - r.objective).abs().le(FAMILY_ATOL)).any()) for r in p.itertuples()]
+    n.add(c("SymSumreluClaim", "every spurious minimum of the sum-of-ReLUs runs at m = d has a type with a block of "
+            "two or more, lies on a family followed from the grid, and each of its splits is a saddle",
+            len(p) and all(found) and split_all and p["type"].map(nontrivial).all(),
+            {"minima": len(p), "types": "; ".join(f"{t}: {v}" for t, v in counts.items()), "on_a_grid_family": int(sum(found)),
+             "all_splits_saddles": split_all},
+            f"The {fmt(len(p))} spurious minima that SGD found at \\(m=d\\) in the sum-of-ReLUs study are of types "
+            f"{listed}, each at the objective of the grid's family of that type at \\(k=d\\); splitting any one of "
+            "their units makes each of them a saddle.",
+            ("SGD found no spurious minimum at \\(m=d\\) in the sum-of-ReLUs study, so there is none to type."
+             if not len(p) else
+             f"The {fmt(len(p))} spurious minima that SGD found at \\(m=d\\) in the sum-of-ReLUs study are of types "
+             f"{listed}; {fmt(int(sum(found)))} lie on a family followed from the grid, and "
+             + ("every split of every one is a saddle." if split_all else "not every split of every one is a saddle."))))
+
+
+def table(n: Numbers, s: Symmetry) -> None:
+    """One row per family of the n = k cells and of the sum-of-ReLUs runs at m = d."""
+    f = s.families.sort_values(["source", "k", "runs"], ascending=[True, True, False])
+    rows = [[("SGD, \\(m=d\\)" if r["source"] == "sumrelu" else fmt(int(r["k"]))), name(r["type"]), group(r["family_type"]),
+             fmt(int(r["runs"])), fmt(r["objective"], 6), fmt(int(r["their_count"])) if r["source"] == "grid" else "--",
+             fmt(r["lambda_1"], 2), fmt(int(r["spectrum_differ"])), kinds.at_most(r["max_distance"], 1)]
+            for _, r in f.iterrows()]
+    cols = [r"\(k\)", "type", "isotropy", "runs", "objective", "S\\&S", r"\(\lambda_1\)", "apart", "distance"]
+    n.tables["symmetry_table"] = tabular(pd.DataFrame(rows, columns=cols), "rllrrrrrr")
