@@ -386,6 +386,12 @@ def spurious_cells(check=False):
     ]
 
 
+def sumrelu_at_k(name):
+    """The sum-of-ReLUs file `name` at m = d (typed with the grid's n = k points), if the sweep has m = d."""
+    d = lookup(dpath="sumrelu/d", within=config)
+    return sumrelu_runs(name, [d]) if d in lookup(dpath="sumrelu/ms", within=config) else []
+
+
 # The published numbers the studies are compared with (data/anchors/)
 ANCHORS = {
     "v2": repo_file("data/anchors/published_v2.csv"),

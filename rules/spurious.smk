@@ -50,12 +50,6 @@ rule spurious_table:
         "--evidence-out {output.evidence:q} > {log:q} 2>&1"
 
 
-def sumrelu_at_k(name):
-    """The sum-of-ReLUs file `name` at m = d (typed with the grid's n = k points), if the sweep has m = d."""
-    d = lookup(dpath="sumrelu/d", within=config)
-    return sumrelu_runs(name, [d]) if d in lookup(dpath="sumrelu/ms", within=config) else []
-
-
 rule spurious_symmetry:
     input:
         cells=spurious_cells(),
@@ -97,7 +91,7 @@ rule spurious_numbers:
     output:
         numbers=generated("spurious", "numbers.tex")[0],
         claims=generated("spurious", "claims.csv")[0],
-        tables=generated("spurious", "spurious_table.tex", "symmetry_table.tex"),
+        tables=generated("spurious", "spurious_table.tex", "symmetry_table.tex", "symmetry_trace_table.tex"),
     params:
         code=code("spurious_numbers.py"),
         published=file_digest([ANCHORS["families"], ANCHORS["symmetry"]]),

@@ -53,11 +53,14 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
     g = g.merge(runs, on="k")
     for name, t in g.groupby("family_type"):
         ax.plot(t["k"], t["count"] / t["runs"], "o-", ms=4, label=name)
-    ax.set_yscale("log")
+    if g.empty:
+        ax.text(0.5, 0.5, "no spurious end point at n = k", ha="center", transform=ax.transAxes)
+    else:
+        ax.set_yscale("log")
+        ax.legend(fontsize=7, ncol=2)
     ax.set_xlabel("k (n = k)")
     ax.set_ylabel("fraction of runs ending there")
     ax.set_title("spurious end points by type", fontsize=9)
-    ax.legend(fontsize=7, ncol=2)
     ax = axes[1]
     for name, t in tr.groupby("family", sort=False):
         line, = ax.plot(t["k"], t["objective"], "-", lw=1, label=name)
@@ -70,7 +73,10 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
     ax.set_xlabel("k")
     ax.set_ylabel("objective (1/2)E(f_W - f_V)^2 at the solved point")
     ax.set_title("families followed in k (filled: minimum, open: saddle)", fontsize=9)
-    ax.legend(fontsize=6)
+    if tr.empty:
+        ax.text(0.5, 0.5, "no family to follow", ha="center", transform=ax.transAxes)
+    else:
+        ax.legend(fontsize=6)
     ax = axes[2]
     grid = fams[(fams["source"] == "grid")]
     if len(grid):
@@ -85,6 +91,8 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
         ax.set_title(f"{int(r['spectrum_differ'])} of {int(r['eigenvalues'])} eigenvalues apart by more than "
                      "the tolerance", fontsize=9)
         ax.legend(fontsize=7)
+    else:
+        ax.text(0.5, 0.5, "no family to compare", ha="center", transform=ax.transAxes)
     fig.tight_layout()
     save(fig, out)
 

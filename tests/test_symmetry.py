@@ -93,7 +93,7 @@ def test_fit_recovers_exact_terms():
 def symmetry(t, **edits):
     fams = t["fams"].assign(source="grid", family_tol=1e-7, spectrum_atol=0.05)
     tr = t["trace"].copy()
-    fit = st.fit(tr)
+    fit = dict(st.fit(tr), type_atol=1e-6, family_tol=1e-7, spectrum_atol=0.05, curv_tol=1e-6)
     points = t["typed"].drop(columns=["Wc", "sizes"]).assign(type_atol=1e-6, splits=np.nan, saddles=np.nan)
     # a sum-of-ReLUs minimum at m = d = 10, taken from the grid's Delta S_{k-1} there; its 10 splits saddles
     one = points[(points["k"] == 10) & (points["family_type"] == "(1, k-1)")].head(1)

@@ -62,18 +62,13 @@ def build(n: Numbers, s: Symmetry) -> None:
     spectra(n, s)
     sumrelu(n, s)
     table(n, s)
+    trace_table(n, s)
 
 
 def setting(n: Numbers, s: Symmetry) -> None:
-    f = s.families.iloc[0] if len(s.families) else None
-    pts = s.points
-    n.macros += [
-        ("SymTypeAtol", fmt(pts["type_atol"].iloc[0]) if len(pts) else "--"),
-        ("SymFamilyTol", fmt(s.families["family_tol"].iloc[0]) if f is not None else "--"),
-        ("SymSpectrumAtol", fmt(s.families["spectrum_atol"].iloc[0]) if f is not None else "--"),
-        ("SymKs", f"{fmt(int(s.hessian['k'].min()))} to {fmt(int(s.hessian['k'].max()))}" if len(s.hessian) else "--"),
-        ("SymLow", fmt(0.25 - 1 / (2 * np.pi), 4)), ("SymHigh", fmt(0.25 + 1 / (2 * np.pi), 4)),
-    ]
+    """The tolerances (every table carries them; fit.csv has its one row), and the closed form at W = I."""
+    n.macros += [(macro, fmt(float(s.fit[key]))) for macro, key in
+                 (("SymTypeAtol", "type_atol"), ("SymSpectrumAtol", "spectrum_atol"), ("SymCurvTol", "curv_tol"))]
     hk = s.hessian
     worst = float(hk["max_abs_diff"].max()) if len(hk) else float("nan")
     n.add(c("SymHessianClosedFormClaim", f"at every k of the grid the closed-form spectrum of the Hessian at W = I "
@@ -107,11 +102,11 @@ def typed(n: Numbers, s: Symmetry) -> None:
 def solved(n: Numbers, s: Symmetry) -> None:
     """Every family's Newton solution converged, is critical for the full loss, and holds its end points."""
     f = s.families
-    tol = float(f["family_tol"].iloc[0]) if len(f) else float("nan")
+    tol = float(s.fit["family_tol"])
     ok = f["converged"] & (f["grad_max"] <= CRITICAL) & (f["max_distance"] <= tol)
     far = float(f["max_distance"].max()) if len(f) else float("nan")
-    n.macros += [("SymFamilies", fmt(len(f))), ("SymUnknowns", f"{fmt(int(f['unknowns'].min()))} to "
-                  f"{fmt(int(f['unknowns'].max()))}" if len(f) else "--")]
+    n.macros.append(("SymUnknowns", f"{fmt(int(f['unknowns'].min()))} to {fmt(int(f['unknowns'].max()))}"
+                     if len(f) else "--"))
     n.add(c("SymSolvedClaim", f"every family's Newton solution converged, no entry of the full gradient there exceeds "
             f"{CRITICAL:g}, and every end point of the family lies within family_tol of it", len(f) and ok.all(),
             {"families": len(f), "solved": int(ok.sum()), "largest_distance": far,
@@ -144,7 +139,8 @@ def followed(n: Numbers, s: Symmetry) -> None:
             "(at most one change, from saddle to minimum)", len(tr) and one_switch,
             {"families": tr["family"].nunique()},
             "Along each family the change happens once: saddles below some \\(k\\), minima from it on.",
-            "Along some family the kind changes more than once, or from minimum to saddle."))
+            ("Along some family the kind changes more than once, or from minimum to saddle." if len(tr) else
+             "No family was followed, so there is no change to describe.")))
     pub = s.theirs[(s.theirs["n"] == s.theirs["k"]) & (s.theirs["count"] >= 10) & s.theirs["k"].isin(tr["k"])]
     on = [bool(((tr["k"] == r.k) & (tr["objective"] - r.objective).abs().le(FAMILY_ATOL)).any()) for r in pub.itertuples()]
     n.add(c("SymPublishedClaim", "every published family with at least 10 runs at n = k, at a k of the grid, has the "
@@ -180,9 +176,7 @@ def fitted(n: Numbers, s: Symmetry) -> None:
 def spectra(n: Numbers, s: Symmetry) -> None:
     """The Hessian spectra along the followed families against the global minimum's: how many
     eigenvalues lie apart at the largest k, and whether the largest difference shrinks with k."""
-    tr = s.trace[s.trace["minimum"]]
-    g = s.grid
-    n.macros.append(("SymGap", f"{fmt(g['lambda_1'].min(), 2)} to {fmt(g['lambda_1'].max(), 2)}" if len(g) else "--"))
+    tr = s.trace[s.trace["minimum"].astype(bool)]
     top = tr[tr["k"] == tr["k"].max()] if len(tr) else tr
     few = top["spectrum_differ"] <= top["k"]
     listed = "; ".join(f"{group(r['family_type'])}: {fmt(int(r['spectrum_differ']))} apart, the largest difference "
@@ -245,3 +239,22 @@ def table(n: Numbers, s: Symmetry) -> None:
             for _, r in f.iterrows()]
     cols = [r"\(k\)", "type", "isotropy", "runs", "objective", "S\\&S", r"\(\lambda_1\)", "apart", "distance"]
     n.tables["symmetry_table"] = tabular(pd.DataFrame(rows, columns=cols), "rllrrrrrr")
+
+
+def trace_table(n: Numbers, s: Symmetry) -> None:
+    """The followed families' objectives, one row per k and one column per family; a saddle in italics,
+    a k where our runs reached the family marked with an asterisk."""
+    tr = s.trace
+    fams = list(dict.fromkeys(tr["family"]))
+
+    def cell(r):
+        v = fmt(r["objective"], 6)
+        v = v if bool(r["minimum"]) else f"\\textit{{{v}}}"
+        return v + ("*" if r["runs"] > 0 else "")
+
+    rows = []
+    for k in sorted(tr["k"].unique()):
+        at = tr[tr["k"] == k].set_index("family")
+        rows.append([fmt(int(k))] + [cell(at.loc[f]) if f in at.index else "--" for f in fams])
+    cols = [r"\(k\)"] + [group(tr.loc[tr["family"] == f, "family_type"].iloc[0]) for f in fams]
+    n.tables["symmetry_trace_table"] = tabular(pd.DataFrame(rows, columns=cols), "r" + "r" * len(fams))
