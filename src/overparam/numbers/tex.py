@@ -92,9 +92,10 @@ def seed_range(seeds: pd.Series) -> str:
 
 
 def tabular(df: pd.DataFrame, align: str) -> str:
-    """A booktabs tabular of cells that are already LaTeX."""
+    """A booktabs tabular of cells that are already LaTeX; with no rows, one row of --."""
     head = " & ".join(df.columns) + r" \\"
-    body = "\n".join(" & ".join(str(v) for v in row) + r" \\" for row in df.itertuples(index=False))
+    rows = list(df.itertuples(index=False)) or [["--"] * len(df.columns)]
+    body = "\n".join(" & ".join(str(v) for v in row) + r" \\" for row in rows)
     return "\n".join([f"\\begin{{tabular}}{{{align}}}", r"\toprule", head, r"\midrule", body,
                       r"\bottomrule", r"\end{tabular}", ""])
 
