@@ -25,6 +25,8 @@ from overparam.logs import provenance, read_runs, write_atomic
 from overparam.plots import save
 from overparam.threads import set_threads
 
+SHOWN = 6  # types and families drawn in colour, those reached in most runs; the rest in grey
+
 
 def grid_points(paths, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The spurious end points of the n = k cells, and per cell its runs (every cell)."""
@@ -49,10 +51,15 @@ def sumrelu_points(paths) -> pd.DataFrame:
 def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict, fams: pd.DataFrame, out: str):
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))
     ax = axes[0]
-    g = typed[typed["source"] == "grid"].groupby(["k", "family_type"]).size().rename("count").reset_index()
-    g = g.merge(runs, on="k")
-    for name, t in g.groupby("family_type"):
-        ax.plot(t["k"], t["count"] / t["runs"], "o-", ms=4, label=name)
+    grid = typed[typed["source"] == "grid"]
+    top = list(grid["family_type"].value_counts().index[:SHOWN])  # the rest as one line
+    g = (grid.assign(family_type=grid["family_type"].where(grid["family_type"].isin(top), "other types"))
+         .groupby(["k", "family_type"]).size().rename("count").reset_index().merge(runs, on="k"))
+    for name in top + ["other types"]:
+        t = g[g["family_type"] == name]
+        if len(t):
+            ax.plot(t["k"], t["count"] / t["runs"], "o-", ms=4, label=name,
+                    color="tab:gray" if name == "other types" else None)
     if g.empty:
         ax.text(0.5, 0.5, "no spurious end point at n = k", ha="center", transform=ax.transAxes)
     else:
@@ -62,17 +69,22 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
     ax.set_ylabel("fraction of runs ending there")
     ax.set_title("spurious end points by type", fontsize=9)
     ax = axes[1]
+    main = list(tr.groupby("family", sort=False)["runs"].sum().sort_values(ascending=False, kind="stable").index[:SHOWN])
     for name, t in tr.groupby("family", sort=False):
-        line, = ax.plot(t["k"], t["objective"], "-", lw=1, label=name)
-        ax.plot(t["k"][t["minimum"]], t["objective"][t["minimum"]], "o", ms=4, color=line.get_color())
-        ax.plot(t["k"][~t["minimum"]], t["objective"][~t["minimum"]], "o", ms=4, mfc="white", color=line.get_color())
+        one = name in main  # the families reached in most runs in colour, the others in grey
+        line, = ax.plot(t["k"], t["objective"], "-", lw=1 if one else 0.5, label=name if one else None,
+                        color=None if one else "tab:gray", zorder=2 if one else 1)
+        ax.plot(t["k"][t["minimum"]], t["objective"][t["minimum"]], "o", ms=4 if one else 2, color=line.get_color())
+        ax.plot(t["k"][~t["minimum"]], t["objective"][~t["minimum"]], "o", ms=4 if one else 2, mfc="white",
+                color=line.get_color())
     if np.isfinite(fit["a"]):
         k = np.linspace(fit["k_min"], fit["k_max"], 100)
         ax.plot(k, fit["a"] / k + fit["b"] / k ** 1.5, "k:", lw=1.5,
                 label=f"{fit['a']:.3f}/k {fit['b']:+.3f}/k^1.5 (fit)")
     ax.set_xlabel("k")
     ax.set_ylabel("objective (1/2)E(f_W - f_V)^2 at the solved point")
-    ax.set_title("families followed in k (filled: minimum, open: saddle)", fontsize=9)
+    ax.set_title(f"families followed in k (filled: minimum, open: saddle; grey: the {tr['family'].nunique() - len(main)} "
+                 "reached in fewer runs)", fontsize=8)
     if tr.empty:
         ax.text(0.5, 0.5, "no family to follow", ha="center", transform=ax.transAxes)
     else:

@@ -124,6 +124,7 @@ FLIPS = {
     "closed form off": dict(hessian=set_col("max_abs_diff", 1e-6)),
     "a point unfixed": dict(points=set_col("spread", 1e-3, slice(0, 1))),
     "far end point": dict(families=set_col("max_distance", 1e-5, slice(0, 1))),
+    "not critical": dict(families=set_col("grad_max", 1e-6, slice(0, 1))),
     "twice switched": dict(trace=set_col("minimum", False, slice(-1, None))),
     "published missed": dict(trace=set_col("objective", 1.0)),
     "only Delta S_{k-1} published": dict(theirs=lambda t: t[t["objective"] < 0.0255]),

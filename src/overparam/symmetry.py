@@ -185,12 +185,17 @@ def distance(W: np.ndarray, sizes, Ws: np.ndarray) -> float:
 def grow(sizes, k: int) -> list[int] | None:
     """The block sizes of the same type at k units: every block kept but the largest, which takes
     the change (the families Arjevani and Field follow in k: Delta S_{k-1}, Delta(S_2 x S_{k-2}),
-    ...). None where that block would vanish or the largest block is not unique."""
+    ...). None where the largest block is not unique, or would not stay the unique largest."""
     big = max(sizes)
     if list(sizes).count(big) > 1:
         return None
-    new = [s if s != big else s + k - sum(sizes) for s in sizes]
-    return new if min(new) >= 1 and max(new) >= 2 else None
+    i = list(sizes).index(big)
+    others = list(sizes[:i]) + list(sizes[i + 1:])
+    grown = big + k - sum(sizes)
+    # it must stay the unique largest: then it keeps its place and the orbits keep their numbers
+    if grown < 2 or any(s >= grown for s in others):
+        return None
+    return list(sizes[:i]) + [grown] + list(sizes[i + 1:])
 
 
 def hessian_spectrum(W: np.ndarray) -> np.ndarray:

@@ -15,7 +15,8 @@ from .spurious import FAMILY_ATOL
 
 
 FAMILY_COLUMNS = ["source", "k", "n", "type", "family_type", "sizes", "runs", "seeds", "objective", "unknowns",
-                  "newton_steps", "converged", "reduced_grad", "grad_max", "max_distance", "max_spread", "lambda_1",
+                  "newton_steps", "converged", "reduced_grad", "grad_max", "max_distance", "max_end_grad",
+                  "max_distance_over_predicted", "max_spread", "lambda_1",
                   "lambda_2", "eigenvalues", "spectrum_differ", "spectrum_max_diff", "their_count", "x"]
 
 
@@ -45,7 +46,8 @@ def type_points(points: pd.DataFrame, atol: float) -> pd.DataFrame:
 def families(typed: pd.DataFrame, theirs: pd.DataFrame, spectrum_atol: float) -> pd.DataFrame:
     """Per source, cell and family (one type and one objective, neighbours within FAMILY_ATOL):
     the runs, the point solved by Newton's method from the family's first seed, the largest
-    distance of an end point from it, the gradient there, its Hessian spectrum against the global
+    distance of an end point from it (and against |grad F| / lambda_1 at the end point, the distance
+    the linearization predicts), the gradient there, its Hessian spectrum against the global
     minimum's (closed form), and the published family at that objective (theirs: k, n, objective,
     count), if any."""
     rows = []
@@ -58,6 +60,10 @@ def families(typed: pd.DataFrame, theirs: pd.DataFrame, spectrum_atol: float) ->
         s = sym.solve(sym.reduce(first["Wc"], lab), lab)
         ev = sym.hessian_spectrum(s["W"])
         diff = np.abs(ev - sym.identity_spectrum(first["k"]))
+        # an end point stops at a small gradient g, about |g| / lambda_1 from the critical point: the
+        # distance the linearization predicts, which near-flat families (small lambda_1) make large
+        dist = np.array([sym.distance(W, first["sizes"], s["W"]) for W in f["Wc"]])
+        g2 = np.array([np.linalg.norm(sym.gradient(W)[1]) for W in f["Wc"]])
         pub = theirs[(theirs["k"] == first["k"]) & (theirs["n"] == first["n"])
                      & (theirs["objective"] - s["objective"]).abs().le(FAMILY_ATOL)]
         rows.append(dict(
@@ -65,7 +71,8 @@ def families(typed: pd.DataFrame, theirs: pd.DataFrame, spectrum_atol: float) ->
             sizes=" ".join(map(str, first["sizes"])), runs=len(f), seeds=" ".join(map(str, sorted(f["seed"]))),
             objective=s["objective"], unknowns=len(s["x"]), newton_steps=s["newton_steps"],
             converged=s["converged"], reduced_grad=s["reduced_grad"], grad_max=s["grad_max"],
-            max_distance=max(sym.distance(W, first["sizes"], s["W"]) for W in f["Wc"]),
+            max_distance=float(dist.max()), max_end_grad=float(g2.max()),
+            max_distance_over_predicted=float(np.max(dist / (g2 / ev[0]))) if ev[0] > 0 else np.nan,
             max_spread=float(f["spread"].max()), lambda_1=ev[0], lambda_2=ev[1],
             eigenvalues=len(ev), spectrum_differ=int((diff > spectrum_atol).sum()), spectrum_max_diff=float(diff.max()),
             their_count=int(pub["count"].sum()) if len(pub) else 0,

@@ -100,6 +100,17 @@ def tabular(df: pd.DataFrame, align: str) -> str:
                       r"\bottomrule", r"\end{tabular}", ""])
 
 
+def longtable(df: pd.DataFrame, align: str, caption: str, label: str) -> str:
+    """A booktabs longtable (it breaks across pages; not in a float): the header repeats on every
+    page, and the caption is a macro the report's section defines."""
+    head = " & ".join(df.columns) + r" \\"
+    rows = list(df.itertuples(index=False)) or [["--"] * len(df.columns)]
+    body = "\n".join(" & ".join(str(v) for v in row) + r" \\" for row in rows)
+    return "\n".join([f"\\begin{{longtable}}{{{align}}}", f"\\caption{{{caption}}}\\label{{{label}}}\\\\",
+                      r"\toprule", head, r"\midrule", r"\endfirsthead", r"\toprule", head, r"\midrule", r"\endhead",
+                      r"\bottomrule", r"\endlastfoot", body, r"\end{longtable}", ""])
+
+
 def render(macros: Macros, sources: Iterable[str] = ()) -> str:
     """numbers.tex: one \\newcommand per macro, after checking names and duplicates."""
     seen = set()
