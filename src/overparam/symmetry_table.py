@@ -85,7 +85,7 @@ def trace(fams: pd.DataFrame, ks: list[int], curv_tol: float, spectrum_atol: flo
     k + 1 (or k - 1) starts from the point solved at k, with the type's largest block grown (or
     shrunk) by one. Families whose largest block is not unique are solved only where found.
     A family found where an earlier one was followed to is that family. Per family (named by its
-    type and the smallest k it was found at) and k: the objective, the largest gradient entry,
+    type, its objective and the smallest k it was found at) and k: the objective, the largest gradient entry,
     the smallest Hessian eigenvalue (a minimum when at least -curv_tol, else a saddle), how many
     eigenvalues lie farther than spectrum_atol from the global minimum's (sorted, one to one) and
     the largest difference, and the runs that ended in it there."""
@@ -115,7 +115,8 @@ def trace(fams: pd.DataFrame, ks: list[int], curv_tol: float, spectrum_atol: flo
         for k, p in sorted(out.items()):
             found = grid[(grid["k"] == k) & (grid["type"] == p["type"])
                          & (grid["objective"] - p["objective"]).abs().le(FAMILY_ATOL)]
-            rows.append(dict(family=f"{f['family_type']} from k={f['k']}", family_type=f["family_type"], k=k,
+            rows.append(dict(family=f"{f['family_type']}, F={f['objective']:.4f} at k={f['k']}",
+                             family_type=f["family_type"], k=k,
                              type=p["type"], objective=p["objective"], grad_max=p["grad_max"],
                              newton_steps=p["newton_steps"], lambda_1=p["lambda_1"],
                              minimum=bool(p["lambda_1"] >= -curv_tol), spectrum_differ=p["differ"],

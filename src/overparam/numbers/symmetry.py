@@ -287,7 +287,10 @@ def trace_table(n: Numbers, s: Symmetry) -> None:
     for k in sorted(tr["k"].unique()):
         at = tr[tr["k"] == k].set_index("family")
         rows.append([fmt(int(k))] + [cell(at.loc[f]) if f in at.index else "--" for f in fams])
-    cols = [r"\(k\)"] + [group(tr.loc[tr["family"] == f, "family_type"].iloc[0]) for f in fams]
+    types = [tr.loc[tr["family"] == f, "family_type"].iloc[0] for f in fams]
+    # two families of one type: told apart by a letter, in order of their objective at the smallest k
+    cols = [r"\(k\)"] + [group(t) + (f"\\textsuperscript{{{'abcdefgh'[types[:i].count(t)]}}}" if types.count(t) > 1 else "")
+                           for i, t in enumerate(types)]
     n.tables["symmetry_trace_table"] = tabular(pd.DataFrame(rows, columns=cols), "r" + "r" * len(fams))
     n.macros.append(("SymTraceShown", f"the {fmt(len(fams))} {kinds.plural(len(fams), 'family', 'families')} reached "
                      f"in most runs, of {fmt(tr['family'].nunique())} followed"))
