@@ -180,7 +180,7 @@ def followed(n: Numbers, s: Symmetry) -> None:
     rest = tr["family"].nunique() - len(top)
     n.macros.append(("SymFollowed", (f"of the {fmt(tr['family'].nunique())} families followed, the "
                      f"{fmt(len(top))} reached in most runs: " + "; ".join(phrases)
-                     + (f" (the other {fmt(rest)} are in Table~\\ref{{tab:symmetry-trace}}'s source)" if rest else ""))
+                     + (f" (the other {fmt(rest)}: \\texttt{{results/spurious/symmetry/trace.csv}})" if rest else ""))
                      if len(tr) else "no family was followed"))
     bad = [f for f, t in tr.groupby("family", sort=False) if not once(t)]
     n.add(c("SymSwitchClaim", "each followed family is a saddle below some k and a minimum at every k from there on "
@@ -205,8 +205,9 @@ def published(n: Numbers, s: Symmetry) -> None:
             "objective of a followed family at that k (within 1e-6)", len(pub) and all(on),
             {"published": len(pub), "on_a_followed_family": int(sum(on)), "where_our_runs_did_not_reach_it": unreached},
             f"Every one of the {fmt(len(pub))} families Safran and Shamir report in 10 runs or more at \\(n=k\\) lies at "
-            f"the objective of one of these followed families at its \\(k\\) ({fmt(unreached)} of them where our runs "
-            "did not reach that family).",
+            "the objective of one of these followed families at its \\(k\\)"
+            + (f" ({fmt(unreached)} of them where our runs did not reach that family)." if unreached else
+               ", at \\(k\\) where our runs reached that family too."),
             ("Safran and Shamir report no family in 10 runs or more at the \\(k\\) followed here." if not len(pub) else
              f"Of the {fmt(len(pub))} families Safran and Shamir report in 10 runs or more at \\(n=k\\), {fmt(int(sum(on)))} "
              "lie at the objective of one of these followed families at its \\(k\\).")))
@@ -239,7 +240,9 @@ def spectra(n: Numbers, s: Symmetry) -> None:
     few = top[top["spectrum_differ"] <= top["k"]]
     many = top[top["spectrum_differ"] > top["k"]]
     at = f"At \\(k={int(top['k'].iloc[0])}\\)" if len(top) else ""
-    held = ", ".join(f"{label(s.trace, r['family'])} ({fmt(int(r['spectrum_differ']))})" for _, r in few.iterrows())
+    held = ", ".join(f"{label(s.trace, r['family'])}: {fmt(int(r['spectrum_differ']))}" for _, r in few.iterrows())
+    others = (f" between {fmt(int(many['spectrum_differ'].min()))} and {fmt(int(many['spectrum_differ'].max()))} are"
+              if len(many) else "")
     within = (f"; every eigenvalue of every one lies within {kinds.at_most(top['spectrum_max_diff'].max())} of its "
               "match" if len(top) else "")
     n.add(c("SymSpectrumClaim", "at the largest k of the grid, at every followed family that is a minimum there, at most "
@@ -253,8 +256,8 @@ def spectra(n: Numbers, s: Symmetry) -> None:
              f"{at}, of the {fmt(len(top))} followed families that are minima there, "
              + (f"{fmt(len(few))} have at most \\(k\\) of the \\(k^2\\) eigenvalues farther than \\SymSpectrumAtol{{}} "
                 f"from the global minimum's ({held}); at the other {fmt(len(many))}" if len(few) else "at every one")
-             + f" between {fmt(int(many['spectrum_differ'].min()))} and {fmt(int(many['spectrum_differ'].max()))} are"
-             + within + ". The near coincidence away from a few eigenvalues holds here only where it is listed.")))
+             + others + within + f". So the two spectra nearly coincide away from a few eigenvalues at "
+             + (f"these {fmt(len(few))} only." if len(few) > 1 else "this one only." if len(few) else "none of them."))))
     falls = {f: bool((t.sort_values("k")["spectrum_max_diff"].diff().dropna() < 0).all())
              for f, t in tr.groupby("family", sort=False) if t["k"].nunique() > 1}
     down = [f for f, v in falls.items() if v]
