@@ -48,8 +48,10 @@ def sumrelu_points(paths) -> pd.DataFrame:
                              objective=c["polished_loss"] / 2, weights=c["polished"], cls=c["class"]))
 
 
-def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict, fams: pd.DataFrame, out: str):
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict, fams: pd.DataFrame, atol: float,
+           out: str):
+    fig, axes = plt.subplots(1, 3, figsize=(14, 5.2))
+    below = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7)  # legends off the data
     ax = axes[0]
     grid = typed[typed["source"] == "grid"]
     top = list(grid["family_type"].value_counts().index[:SHOWN])  # the rest as one line
@@ -64,7 +66,7 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
         ax.text(0.5, 0.5, "no spurious end point at n = k", ha="center", transform=ax.transAxes)
     else:
         ax.set_yscale("log")
-        ax.legend(fontsize=7, ncol=2)
+        ax.legend(ncol=3, **below)
     ax.set_xlabel("k (n = k)")
     ax.set_ylabel("fraction of runs ending there")
     ax.set_title("spurious end points by type", fontsize=9)
@@ -82,13 +84,13 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
         ax.plot(k, fit["a"] / k + fit["b"] / k ** 1.5, "k:", lw=1.5,
                 label=f"{fit['a']:.3f}/k {fit['b']:+.3f}/k^1.5 (fit)")
     ax.set_xlabel("k")
-    ax.set_ylabel("objective (1/2)E(f_W - f_V)^2 at the solved point")
+    ax.set_ylabel("objective F at the solved point")
     ax.set_title(f"families followed in k (filled: minimum, open: saddle; grey: the {tr['family'].nunique() - len(main)} "
                  "reached in fewer runs)", fontsize=8)
     if tr.empty:
         ax.text(0.5, 0.5, "no family to follow", ha="center", transform=ax.transAxes)
     else:
-        ax.legend(fontsize=6)
+        ax.legend(ncol=2, **below)
     ax = axes[2]
     grid = fams[(fams["source"] == "grid")]
     if len(grid):
@@ -101,8 +103,8 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
         ax.set_xlabel("eigenvalue index (ascending)")
         ax.set_ylabel("Hessian eigenvalue of F")
         ax.set_title(f"{int(r['spectrum_differ'])} of {int(r['eigenvalues'])} eigenvalues apart by more than "
-                     "the tolerance", fontsize=9)
-        ax.legend(fontsize=7)
+                     f"{atol:g}", fontsize=9)
+        ax.legend(ncol=1, **below)
     else:
         ax.text(0.5, 0.5, "no family to compare", ha="center", transform=ax.transAxes)
     fig.tight_layout()
@@ -150,7 +152,7 @@ def main(argv=None):
     write_atomic(pd.DataFrame([fit]).assign(**params, **prov), out / "fit.csv")
     write_atomic(runs.assign(**params, **prov), out / "cells.csv")
     write_atomic(st.closed_form_check(ks).assign(**prov), out / "hessian_identity.csv")
-    figure(typed, runs[runs["n"] == runs["k"]], tr, fit, fams, a.figure_out)
+    figure(typed, runs[runs["n"] == runs["k"]], tr, fit, fams, a.spectrum_atol, a.figure_out)
     print(fams.drop(columns=["x", "seeds"]).to_string(index=False))
     print(tr.to_string(index=False))
     print(fit)
