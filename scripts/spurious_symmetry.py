@@ -25,8 +25,6 @@ from overparam.logs import provenance, read_runs, write_atomic
 from overparam.plots import save
 from overparam.threads import set_threads
 
-SHOWN = 6  # types and families drawn in colour, those reached in most runs; the rest in grey
-
 
 def grid_points(paths, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The spurious end points of the n = k cells, and per cell its runs (every cell)."""
@@ -54,7 +52,7 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
     below = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7)  # legends off the data
     ax = axes[0]
     grid = typed[typed["source"] == "grid"]
-    top = list(grid["family_type"].value_counts().index[:SHOWN])  # the rest as one line
+    top = list(grid["family_type"].value_counts().index[:st.SHOWN])  # the rest as one line
     g = (grid.assign(family_type=grid["family_type"].where(grid["family_type"].isin(top), "other types"))
          .groupby(["k", "family_type"]).size().rename("count").reset_index().merge(runs, on="k"))
     for name in top + ["other types"]:
@@ -71,7 +69,7 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
     ax.set_ylabel("fraction of runs ending there")
     ax.set_title("spurious end points by type", fontsize=9)
     ax = axes[1]
-    main = list(tr.groupby("family", sort=False)["runs"].sum().sort_values(ascending=False, kind="stable").index[:SHOWN])
+    main = st.most_reached(tr)  # in colour; the others in grey
     for name, t in tr.groupby("family", sort=False):
         one = name in main  # the families reached in most runs in colour, the others in grey
         line, = ax.plot(t["k"], t["objective"], "-", lw=1 if one else 0.5, label=name if one else None,

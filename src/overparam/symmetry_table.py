@@ -20,6 +20,14 @@ FAMILY_COLUMNS = ["source", "k", "n", "type", "family_type", "sizes", "runs", "s
                   "lambda_2", "eigenvalues", "spectrum_differ", "spectrum_max_diff", "their_count", "x"]
 
 
+SHOWN = 6  # the report draws and tabulates the families (and types) reached in most runs; the tables hold all
+
+
+def most_reached(tr: pd.DataFrame, n: int = SHOWN) -> list[str]:
+    """The n followed families reached in most runs over the grid, most first."""
+    return list(tr.groupby("family", sort=False)["runs"].sum().sort_values(ascending=False, kind="stable").index[:n])
+
+
 def family_name(sizes) -> str:
     """A type named so that it reads the same at every k: (1, k-1), (2, k-2), (1, 1, k-2); a type
     whose largest block is not unique keeps its sizes, (6, 6)."""

@@ -12,6 +12,7 @@ from . import Numbers, kinds
 from .claims import claim
 from .tex import fmt, longtable, tabular
 from ..spurious import FAMILY_ATOL
+from ..symmetry_table import most_reached
 
 c = partial(claim, "spurious")
 CRITICAL = 1e-12  # a solved point is a critical point of the full loss when no gradient entry exceeds this
@@ -175,7 +176,7 @@ def once(t: pd.DataFrame) -> bool:
 def followed(n: Numbers, s: Symmetry) -> None:
     """Each followed family: where it is a minimum and where a saddle."""
     tr = s.trace
-    top = shown(tr)
+    top = most_reached(tr)
     phrases = [f"{label(tr, f)} is {segments(tr[tr['family'] == f])}" for f in top]
     rest = tr["family"].nunique() - len(top)
     n.macros.append(("SymFollowed", (f"of the {fmt(tr['family'].nunique())} families followed, the "
@@ -310,19 +311,11 @@ def table(n: Numbers, s: Symmetry) -> None:
                                            "tab:symmetry")
 
 
-SHOWN = 6  # the trace table's columns: the families reached in most runs (trace.csv has them all)
-
-
-def shown(tr: pd.DataFrame) -> list[str]:
-    """The SHOWN families reached in most runs over the grid, most first."""
-    return list(tr.groupby("family", sort=False)["runs"].sum().sort_values(ascending=False, kind="stable").index[:SHOWN])
-
-
 def trace_table(n: Numbers, s: Symmetry) -> None:
     """The followed families' objectives, one row per k and one column per family; a saddle in italics,
     a k where our runs reached the family marked with an asterisk."""
     tr = s.trace
-    fams = shown(tr)
+    fams = most_reached(tr)
 
     def cell(r):
         v = fmt(r["objective"], 6)
