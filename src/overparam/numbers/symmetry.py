@@ -256,8 +256,8 @@ def spectra(n: Numbers, s: Symmetry) -> None:
             ("No followed family is a minimum at the largest \\(k\\): no spectra to compare." if not len(top) else
              f"{at}, of the {fmt(len(top))} followed families that are minima there, "
              + (f"{fmt(len(few))} have at most \\(k\\) of the \\(k^2\\) eigenvalues farther than \\SymSpectrumAtol{{}} "
-                f"from the global minimum's ({held}); at the other {fmt(len(many))}" if len(few) else "at every one")
-             + others + within + f". So the two spectra nearly coincide away from a few eigenvalues at "
+                f"from the global minimum's ({held}); at the other {fmt(len(many))}" if len(few) else "at every one,")
+             + others + within + ". So the two spectra nearly coincide away from a few eigenvalues at "
              + (f"these {fmt(len(few))} only." if len(few) > 1 else "this one only." if len(few) else "none of them."))))
     falls = {f: bool((t.sort_values("k")["spectrum_max_diff"].diff().dropna() < 0).all())
              for f, t in tr.groupby("family", sort=False) if t["k"].nunique() > 1}
