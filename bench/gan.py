@@ -22,7 +22,7 @@ import yaml
 from timing import best_seconds
 
 from overparam.devices import pick_device
-from overparam import gan
+from overparam.gan import model as gan
 from overparam.threads import set_threads
 
 

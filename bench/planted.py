@@ -38,9 +38,10 @@ import yaml
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
-from overparam.planted import Stream, init_student, make_teacher, population_objective
+from overparam.planted.model import Stream, init_student, population_objective
+from overparam.relu.two_layer import make_teacher
 from overparam.threads import set_threads
-from overparam.planted_trainer import RULES, chunk_steps, train, train_points
+from overparam.planted.trainer import RULES, chunk_steps, train, train_points
 
 
 class PlantedSamples(Dataset):

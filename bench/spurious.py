@@ -20,8 +20,9 @@ import torch
 from threadpoolctl import threadpool_limits
 from timing import best_seconds
 
-from overparam.spurious import angle_terms, descend
-from overparam.sumrelu import init_students, population_grad
+from overparam.relu.descent import angle_terms, descend
+from overparam.relu.students import init_students
+from overparam.sumrelu.model import population_grad
 from overparam.threads import set_threads
 
 

@@ -18,7 +18,8 @@ import pandas as pd
 import torch
 import yaml
 
-from overparam.sumrelu import identity_teacher, init_students, minibatch_grad
+from overparam.sumrelu.model import identity_teacher, minibatch_grad
+from overparam.relu.students import init_students
 from overparam.threads import set_threads
 from timing import best_seconds
 

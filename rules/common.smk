@@ -422,10 +422,10 @@ def gan_idx_dir():
 def gan_source():
     """The MNIST source the data rule will use, decided here, before any job, and handed to the
     job as it is (the job never chooses again): {'source', 'files', 'digits'} of
-    overparam.mnist.plan_source. A missing or empty folder the user named, a missing half of a
+    overparam.gan.mnist.plan_source. A missing or empty folder the user named, a missing half of a
     file pair, a damaged or empty file, or a holdout of more than half the digits stops the
     workflow here, naming the key."""
-    from overparam.mnist import DataError, check_holdout, plan_source
+    from overparam.gan.mnist import DataError, check_holdout, plan_source
 
     required = GAN["data"]["idx_dir"] not in ("", DEFAULT_IDX_DIR)
     try:

@@ -1,7 +1,7 @@
 # Safran and Shamir (2018): how often gradient descent on the exact loss of the
 # sum-of-ReLUs teacher ends in a spurious local minimum, beside their published fractions.
 # Its paths and input functions (SPURIOUS_CELL, spurious_cells) are in rules/common.smk,
-# section "Spurious minima"; the gradient descent is src/overparam/spurious.py.
+# section "Spurious minima"; the gradient descent is src/overparam/relu/descent.py.
 
 
 rule spurious_cell:

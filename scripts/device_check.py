@@ -31,8 +31,8 @@ import numpy as np
 import torch
 import yaml
 
-from overparam.planted import make_teacher
-from overparam.planted_trainer import train
+from overparam.relu.two_layer import make_teacher
+from overparam.planted.trainer import train
 from overparam.threads import set_threads
 
 
@@ -59,7 +59,7 @@ def planted(c, device, epochs):
 
 def gan_updates(device, steps, batch_size, train_mode):
     """(steps, 5) per-update losses and D means, and seconds per update, on `device`."""
-    from overparam import gan
+    from overparam.gan import model as gan
 
     s = gan.init_state(0, 2e-4, 2e-4, device)
     for net in (s["G"], s["D"]):

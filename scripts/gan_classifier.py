@@ -12,7 +12,8 @@ import argparse
 import numpy as np
 import torch
 
-from overparam import classifier, mnist
+from overparam.gan import classifier as classifier
+from overparam.gan import mnist as mnist
 from overparam.logs import provenance, replacing, run_frame, write_atomic
 from overparam.threads import set_threads
 

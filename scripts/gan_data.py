@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from overparam import mnist
+from overparam.gan import mnist as mnist
 
 
 def main(argv=None):

@@ -6,7 +6,7 @@ import argparse
 import pandas as pd
 
 from overparam.numbers import write
-from overparam.numbers.gan import build
+from overparam.gan.numbers import build
 
 
 def main(argv=None):

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from overparam import classifier, mnist
+from overparam.gan import classifier as classifier
+from overparam.gan import mnist as mnist
 from overparam.logs import write_atomic
 from overparam.threads import set_threads
 

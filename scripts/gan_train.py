@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from overparam.devices import pick_device
-from overparam import gan, mnist
+from overparam.gan import model as gan
+from overparam.gan import mnist as mnist
 from overparam.logs import provenance, replacing, run_frame, write_atomic
 from overparam.threads import set_threads
 

@@ -7,7 +7,8 @@ import pandas as pd
 import torch
 
 from overparam.logs import provenance, write_atomic
-from overparam.planted import Stream, expected_sq_norm, make_teacher
+from overparam.planted.model import Stream, expected_sq_norm
+from overparam.relu.two_layer import make_teacher
 
 
 def main(argv=None):

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 
 from overparam.numbers import write
-from overparam.numbers.planted import build
+from overparam.planted.numbers import build
 
 
 def main(argv=None):

@@ -15,7 +15,7 @@ import math
 import matplotlib.pyplot as plt
 
 from overparam.logs import read_studies
-from overparam.planted_summary import final_rows
+from overparam.planted.summary import final_rows
 from overparam.plots import curves, save
 
 YLABEL = {"batch_objective": "average mini-batch objective",

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from overparam.planted import make_teacher
-from overparam.planted_summary import cosines
+from overparam.relu.two_layer import make_teacher
+from overparam.planted.summary import cosines
 from overparam.plots import save
 
 

@@ -5,7 +5,7 @@ import argparse
 import json
 
 from overparam.logs import read_runs, write_text_atomic
-from overparam.planted_summary import select_lr
+from overparam.planted.summary import select_lr
 
 
 def main(argv=None):

@@ -7,8 +7,8 @@ import argparse
 import json
 
 from overparam.logs import read_runs, read_studies, write_atomic
-from overparam.planted import make_teacher
-from overparam.planted_summary import solutions, width_summary
+from overparam.relu.two_layer import make_teacher
+from overparam.planted.summary import solutions, width_summary
 
 
 def main(argv=None):

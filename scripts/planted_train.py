@@ -19,9 +19,10 @@ import pandas as pd
 
 from overparam.devices import pick_device
 from overparam.logs import provenance, run_frame, write_atomic
-from overparam.planted import make_teacher, run_name
+from overparam.relu.two_layer import make_teacher
+from overparam.planted.model import run_name
 from overparam.threads import set_threads
-from overparam.planted_trainer import RULES, train_points
+from overparam.planted.trainer import RULES, train_points
 
 
 def main(argv=None):

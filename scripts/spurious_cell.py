@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """One cell (k, n) of the Safran-Shamir experiment: teacher V = I_k, student of n ReLU units,
 w_i ~ N(0, I/k), gradient descent on the exact objective (1/2) E (f_W - f_V)^2 as in their code
-(overparam.spurious): step --lr, stop once every unit's 2 pi-scaled gradient norm is at most
+(overparam.relu.descent): step --lr, stop once every unit's 2 pi-scaled gradient norm is at most
 --tol, restart with half the step above --restart-above, no cap but the safety cap --cap;
 a run whose objective falls below --decide-below while decreasing at every step is stopped
 there (0: never). Writes one Parquet row per run (final objective, steps, gradient norms,
@@ -19,8 +19,8 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from overparam.logs import provenance, run_frame, write_atomic
-from overparam.spurious import STOP_NAMES, cell
-from overparam.sumrelu import init_students
+from overparam.relu.descent import STOP_NAMES, cell
+from overparam.relu.students import init_students
 
 
 def main(argv=None):

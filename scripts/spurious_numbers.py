@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from overparam.numbers import write
-from overparam.numbers.spurious import build
-from overparam.numbers.symmetry import Symmetry, build as build_symmetry
+from overparam.spurious.numbers import build
+from overparam.spurious.symmetry_numbers import Symmetry, build as build_symmetry
 
 CELL_COLUMNS = ["k", "n", "seed", "prov_git_commit", "prov_code"]
 

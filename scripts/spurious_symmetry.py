@@ -4,8 +4,8 @@ the grid's n = k cells, and every polished critical point of the sum-of-ReLUs ru
 by its isotropy; each family (type and objective) of a cell solved by Newton's method in its few
 unknowns, its end points measured against the solved point, its Hessian spectrum beside the global
 minimum's; each family followed to every k of the grid; the a/k + b/k^{3/2} fit of Delta S_{k-1};
-the closed-form Hessian at W = I against the code's. See overparam.symmetry and
-overparam.symmetry_table.
+the closed-form Hessian at W = I against the code's. See overparam.spurious.symmetry and
+overparam.spurious.symmetry_table.
 
     python scripts/spurious_symmetry.py --cells results/spurious/k=*/n=*/.../cell.parquet \
         --stuck-threshold 1e-3 --anchor-families data/anchors/safran_shamir_2018_families.csv \
@@ -19,8 +19,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from overparam import symmetry as sym
-from overparam import symmetry_table as st
+from overparam.spurious import symmetry as sym
+from overparam.spurious import symmetry_table as st
 from overparam.logs import provenance, read_runs, write_atomic
 from overparam.plots import save
 from overparam.threads import set_threads

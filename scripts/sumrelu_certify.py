@@ -4,14 +4,14 @@ loss, gradient norm and smallest Hessian eigenvalues; a stuck run is polished by
 descent on the exact loss to a critical point, which is certified by its Hessian; and each
 spurious minimum so found is lifted to m + 1 units by splitting one unit into two halves (every
 unit in turn), where the Hessian says whether one extra unit makes it a saddle.
-See overparam.sumrelu_certify for the classes."""
+See overparam.sumrelu.certify for the classes."""
 import argparse
 
 import numpy as np
 import pandas as pd
 
 from overparam.logs import provenance, read_runs, write_atomic
-from overparam.sumrelu_certify import certify_run, lift_minima
+from overparam.sumrelu.certify import certify_run, lift_minima
 from overparam.threads import set_threads
 
 

@@ -7,8 +7,8 @@ import argparse
 import pandas as pd
 
 from overparam.logs import read_runs, write_atomic
-from overparam.spurious import FAMILY_ATOL
-from overparam.sumrelu_summary import certify_per_m, tuned_per_m
+from overparam.relu.descent import FAMILY_ATOL
+from overparam.sumrelu.summary import certify_per_m, tuned_per_m
 
 
 def main(argv=None):

@@ -5,7 +5,7 @@ run's exact loss; the chosen c (lowest median, ties to the smaller) is marked on
 import argparse
 
 from overparam.logs import provenance, write_atomic
-from overparam.sumrelu_tuned import choose, lr_test
+from overparam.sumrelu.tuned import choose, lr_test
 from overparam.threads import set_threads
 
 

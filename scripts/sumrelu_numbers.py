@@ -7,7 +7,7 @@ import argparse
 import pandas as pd
 
 from overparam.numbers import write
-from overparam.numbers.sumrelu import build
+from overparam.sumrelu.numbers import build
 
 LOG_COLUMNS = ["m", "seed", "iteration", "exact_loss", "mc_loss", "log_every", "mc_samples", "prov_git_commit",
                "prov_code"]

@@ -5,7 +5,7 @@ threshold, what its final solution looks like) and one row per width m (stuck fr
 import argparse
 
 from overparam.logs import read_runs, write_atomic
-from overparam.sumrelu_summary import per_m, per_run
+from overparam.sumrelu.summary import per_m, per_run
 
 
 def main(argv=None):

@@ -16,7 +16,7 @@ import argparse
 import pandas as pd
 
 from overparam.logs import provenance, run_frame, write_atomic
-from overparam.sumrelu import describe, sgd
+from overparam.sumrelu.model import describe, sgd
 from overparam.threads import set_threads
 
 

@@ -14,7 +14,7 @@ import argparse
 import matplotlib.pyplot as plt
 import numpy as np
 
-from overparam import theory
+from overparam.theory import checks as theory
 from overparam.logs import provenance, write_atomic
 from overparam.plots import save
 from overparam.threads import set_threads

@@ -7,7 +7,7 @@ import argparse
 import pandas as pd
 
 from overparam.numbers import write
-from overparam.numbers.theory import build
+from overparam.theory.numbers import build
 
 
 def main(argv=None):

@@ -3,9 +3,9 @@ steps: each function returns frames that a test may perturb to flip a claim."""
 import numpy as np
 import pandas as pd
 
-from overparam import theory
-from overparam.planted_summary import final_rows, select_lr, width_summary
-from overparam.sumrelu_summary import per_m
+from overparam.theory import checks as theory
+from overparam.planted.summary import final_rows, select_lr, width_summary
+from overparam.sumrelu.summary import per_m
 
 PROV = {"prov_git_commit": "0123456789abcdef0123456789abcdef01234567-dirty", "prov_code": "0123456789ab"}
 

@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 
 import synthetic
-from overparam.numbers import gan, planted, spurious, sumrelu, theory
+from overparam.gan import numbers as gan
+from overparam.planted import numbers as planted
+from overparam.spurious import numbers as spurious
+from overparam.sumrelu import numbers as sumrelu
+from overparam.theory import numbers as theory
 from overparam.numbers.claims import ClaimError, claim
 
 

@@ -7,7 +7,9 @@ import pytest
 import torch
 
 from overparam.devices import pick_device
-from overparam import classifier, gan, mnist
+from overparam.gan import classifier as classifier
+from overparam.gan import model as gan
+from overparam.gan import mnist as mnist
 
 CPU = torch.device("cpu")
 

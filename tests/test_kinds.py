@@ -88,7 +88,7 @@ def width_summary(reached, seeds=5, rs=(4, 8, 16), medians=(1e-2, 1e-4, 1e-6), s
 
 
 def test_the_exact_student_is_least_reliable_only_alone():
-    from overparam.numbers import planted
+    from overparam.planted import numbers as planted
 
     alone = planted.narrow_reliability_claim(width_summary([2, 5, 5]), 4)
     assert alone.holds and "misses most often" in alone.text and "Fisher" in alone.text
@@ -100,7 +100,7 @@ def test_the_exact_student_is_least_reliable_only_alone():
 
 
 def test_count_words_of_the_width_claims():
-    from overparam.numbers import planted
+    from overparam.planted import numbers as planted
 
     none = planted.wider_claim(width_summary([5, 0, 0]), 4, 1e-6)
     assert not none.holds and none.text.startswith("none of the \\ensuremath{10} runs of the widths above")
@@ -109,7 +109,7 @@ def test_count_words_of_the_width_claims():
 
 
 def test_the_width_pattern_ties_overlapping_seed_ranges_and_names_no_doubling():
-    from overparam.numbers import planted
+    from overparam.planted import numbers as planted
 
     strict = planted.pattern_claim(width_summary([5, 5, 5]), 4, width_summary([5, 5, 5]).iloc[-1])
     assert strict.holds and "doubling" not in strict.text
@@ -129,7 +129,7 @@ def test_the_price_of_width_never_claims_what_its_numbers_deny(tuned, base, word
     import numpy as np
     import pandas as pd
 
-    from overparam.numbers import sumrelu
+    from overparam.sumrelu import numbers as sumrelu
 
     t = pd.DataFrame({"m": [20, 40, 80], "base_iterations_to_threshold_median": base})
     med = np.array(tuned, float)
@@ -141,8 +141,11 @@ def test_the_price_of_width_never_claims_what_its_numbers_deny(tuned, base, word
 def test_no_claim_prints_an_empty_sentence():
     """A claim listed in the appendix prints a sentence for its outcome (a vacuous truth says so)."""
     import synthetic
-    from overparam.numbers import gan, planted, spurious, sumrelu
-    from overparam.numbers import theory as theory_numbers
+    from overparam.gan import numbers as gan
+    from overparam.planted import numbers as planted
+    from overparam.spurious import numbers as spurious
+    from overparam.sumrelu import numbers as sumrelu
+    from overparam.theory import numbers as theory_numbers
 
     for build, inputs in ((planted.build, synthetic.planted_inputs), (sumrelu.build, synthetic.sumrelu_inputs),
                           (spurious.build, synthetic.spurious_inputs), (gan.build, synthetic.gan_inputs),
@@ -163,7 +166,7 @@ def test_the_appendix_escapes_comparison_signs():
 
 def test_the_sum_of_relus_numbers_stand_without_the_width_d_plus_one():
     import synthetic
-    from overparam.numbers import sumrelu
+    from overparam.sumrelu import numbers as sumrelu
 
     x = synthetic.sumrelu_inputs()
     d = int(x["certify"]["m"].min())

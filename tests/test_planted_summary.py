@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from overparam.planted_summary import select_lr, width_summary
+from overparam.planted.summary import select_lr, width_summary
 
 
 def runs_frame():
@@ -36,8 +36,8 @@ def test_a_run_shared_by_two_studies_counts_in_each():
 
 
 def test_describe_the_teacher_itself_and_a_split_unit():
-    from overparam.planted import make_teacher
-    from overparam.planted_summary import describe
+    from overparam.relu.two_layer import make_teacher
+    from overparam.planted.summary import describe
 
     T = make_teacher(D=30, n=3, r0=5, seed=0)
     U0, V0 = T.U0.numpy(), T.V0.numpy()
@@ -56,8 +56,8 @@ def test_describe_the_teacher_itself_and_a_split_unit():
 
 
 def test_solutions_flag_runs_above_the_threshold():
-    from overparam.planted import make_teacher
-    from overparam.planted_summary import solutions
+    from overparam.relu.two_layer import make_teacher
+    from overparam.planted.summary import solutions
 
     T = make_teacher(D=30, n=3, r0=5, seed=0)
     runs = runs_frame().assign(study="x", U_dist=1.0, V_dist=2.0, r=5)

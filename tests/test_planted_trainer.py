@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 import torch
 
-from overparam.planted import Stream, init_student, make_teacher, population_objective
-from overparam.planted_trainer import (RULES, TORCH_OPTIMIZERS, gradients, rule_epoch, sgd_epoch, sgd_epoch_torch,
+from overparam.planted.model import Stream, init_student, population_objective
+from overparam.relu.two_layer import make_teacher
+from overparam.planted.trainer import (RULES, TORCH_OPTIMIZERS, gradients, rule_epoch, sgd_epoch, sgd_epoch_torch,
                                        torch_epoch, train, train_points)
 
 T = make_teacher(D=15, n=3, r0=5, seed=0)

@@ -2,8 +2,9 @@ import math
 
 import torch
 
-from overparam.planted import expected_sq_norm, forward, init_student, make_teacher, population_objective
-from overparam.relu_kernel import relu_kernel, relu_kernel_form
+from overparam.planted.model import expected_sq_norm, init_student, population_objective
+from overparam.relu.two_layer import forward, make_teacher
+from overparam.relu.kernel import relu_kernel, relu_kernel_form
 
 
 def test_kernel_special_values():

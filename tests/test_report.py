@@ -11,8 +11,11 @@ import pytest
 
 from conftest import ROOT, TINY
 import synthetic
-from overparam.numbers import gan, planted, spurious, sumrelu
-from overparam.numbers import theory as theory_numbers
+from overparam.gan import numbers as gan
+from overparam.planted import numbers as planted
+from overparam.spurious import numbers as spurious
+from overparam.sumrelu import numbers as sumrelu
+from overparam.theory import numbers as theory_numbers
 from overparam.numbers.claims import count_macros
 from overparam.numbers.claims import table as claims_table
 from overparam.numbers.report import config_macro

@@ -41,12 +41,14 @@ def checkout_copy(dest):
 
 
 def rules_running(module: str) -> set[str]:
-    """The rules whose script imports `module` (a file of src/overparam), from the rule files."""
+    """The rules whose script imports `module` (a file of src/overparam, as planted/summary.py), from the rule files."""
     out = set()
     for smk in (ROOT / "rules").glob("*.smk"):
         for name, body in re.findall(r"^(?:rule|checkpoint) (\w+):\n(.*?)(?=^\S)", smk.read_text(), re.M | re.S):
             script = re.search(r'code=code\("([^"]+)"\)', body)
-            if script and module in {f.name for f in fingerprint.module_files(ROOT / "scripts" / script[1])}:
+            files = fingerprint.module_files(ROOT / "scripts" / script[1]) if script else []
+            if module in {f.relative_to(fingerprint.PACKAGE_DIR).as_posix() for f in files
+                          if f.is_relative_to(fingerprint.PACKAGE_DIR)}:
                 out.add(name)
     return out
 
@@ -68,13 +70,13 @@ def test_moving_the_checkout_reruns_nothing_and_a_code_edit_reruns_exactly_its_j
         "planted_plot_lr": 1, "planted_plot_width": 1, "planted_plot_regimes": 1}
     shutil.copy2(ROOT / "scripts/planted_plot.py", moved / "scripts/planted_plot.py")
     # a module: every job whose script imports it, and what depends on their outputs
-    with open(moved / "src/overparam/planted_summary.py", "a") as f:
+    with open(moved / "src/overparam/planted/summary.py", "a") as f:
         f.write("\n# an edit\n")
     jobs = planned(dry(run_snakemake, tiny_run, "--configfile", str(TINY), "--", "all", snakefile=snakefile, env=env))
-    in_all = {r for r in rules_running("planted_summary.py") if not r.endswith("_numbers")}  # the report's are not
+    in_all = {r for r in rules_running("planted/summary.py") if not r.endswith("_numbers")}  # the report's are not
     assert in_all and in_all <= set(jobs), jobs
     assert not {r for r in jobs if r.endswith("_train") or r.startswith(("gan", "sumrelu", "spurious", "theory"))}
-    shutil.copy2(ROOT / "src/overparam/planted_summary.py", moved / "src/overparam/planted_summary.py")
+    shutil.copy2(ROOT / "src/overparam/planted/summary.py", moved / "src/overparam/planted/summary.py")
     # a job run from the moved checkout, whose path has spaces, a quote and $(...): its script and
     # the published tables it reads are found, and nothing in the name runs
     run_snakemake("--cores", "1", "--directory", str(tiny_run), "--configfile", str(TINY), "--forcerun",

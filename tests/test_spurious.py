@@ -1,4 +1,3 @@
-import importlib.util
 import math
 
 import numba
@@ -8,17 +7,12 @@ import pytest
 import torch
 
 from conftest import ROOT
-from overparam.spurious import BELOW_LEVEL, CAP, TOLERANCE, acos, cell, grad_and_objective, kernel_sum, workspace
-from overparam.sumrelu import init_students, population_grad, population_loss
+from overparam.relu.descent import BELOW_LEVEL, CAP, TOLERANCE, acos, cell, grad_and_objective, kernel_sum, workspace
+from overparam.relu.students import init_students
+from overparam.spurious import table as table_lib
+from overparam.sumrelu.model import population_grad, population_loss
 
 V = np.eye(6)
-
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @numba.njit(error_model="numpy")  # as the step compiles it: both branches taken, one selected
@@ -120,7 +114,7 @@ def cells_frame(k, n, objectives, stops, seeds=None):
 
 
 def test_table_puts_theirs_beside_ours_with_a_two_sample_test():
-    mod = load_script("spurious_table")
+    mod = table_lib
     cells = pd.concat([cells_frame(8, 8, [0.1, 1e-4, 1e-4, 1e-4], ["tolerance"] + ["below_level"] * 3),
                        cells_frame(9, 10, [1e-12] * 3 + [0.2], ["tolerance"] * 3 + ["cap"])])
     anchor = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018.csv", comment="#")
@@ -137,7 +131,7 @@ def test_table_puts_theirs_beside_ours_with_a_two_sample_test():
 
 
 def test_the_report_gives_the_cells_cpu_time_not_wall_time_times_threads():
-    from overparam.numbers.spurious import cost
+    from overparam.spurious.numbers import cost
     t = pd.DataFrame(dict(cell_seconds=[100.0, 60.0], cell_cpu_seconds=[120.0, 60.0], threads=2,
                           run_steps_total=[1e6, 2e6]))
     assert cost(t) == ("The grid's cells took \\ensuremath{3} minutes of CPU time, "
@@ -147,14 +141,14 @@ def test_the_report_gives_the_cells_cpu_time_not_wall_time_times_threads():
 
 
 def test_a_threshold_below_the_early_decision_is_refused():
-    mod = load_script("spurious_table")
+    mod = table_lib
     cells = cells_frame(8, 8, [0.1, 1e-4], ["tolerance", "below_level"])
     with pytest.raises(SystemExit, match="decide_below"):
         mod.label(cells, 1e-5)
 
 
 def test_check_table_compares_labels_seed_by_seed():
-    mod = load_script("spurious_table")
+    mod = table_lib
     grid = mod.label(cells_frame(8, 8, [0.1, 5e-4, 5e-4], ["tolerance", "below_level", "below_level"]), 1e-3)
     check = cells_frame(8, 8, [0.1, 1e-14], ["tolerance", "tolerance"], seeds=[0, 1])
     c = mod.check_table(grid, check, 1e-3).iloc[0]
@@ -165,7 +159,7 @@ def test_check_table_compares_labels_seed_by_seed():
 
 
 def test_families_are_matched_by_objective_and_replicated_counts_are_found():
-    mod = load_script("spurious_table")
+    mod = table_lib
     theirs = pd.DataFrame({"k": [8, 8, 9, 9], "n": [8, 8, 9, 9], "objective": [0.0215, 0.04, 0.02, 0.03],
                            "count": [120, 30, 101, 7]})
     cells = mod.label(cells_frame(8, 8, [0.0215 + 1e-9, 0.0215, 0.05, 1e-5], ["tolerance"] * 3 + ["below_level"]), 1e-3)

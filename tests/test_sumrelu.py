@@ -2,9 +2,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from overparam.sumrelu import (describe, identity_teacher, init_students, minibatch_grad, population_grad, population_loss,
-                               sgd, student, teacher)
-from overparam.sumrelu_summary import wilson
+from overparam.relu.students import init_students
+from overparam.sumrelu.model import (describe, identity_teacher, minibatch_grad, population_grad, population_loss, sgd,
+                                     student, teacher)
+from overparam.stats import wilson
 
 V = torch.eye(5, dtype=torch.float64)
 
@@ -90,7 +91,7 @@ def _fd_hessian(W, Vn, eps=1e-6):
 
 
 def test_hessian_matches_finite_differences_of_the_exact_gradient():
-    from overparam.sumrelu_hessian import hessian, smallest_eigenvalues
+    from overparam.relu.hessian import hessian, smallest_eigenvalues
     Vn = np.eye(5)
     W = init_students(5, 7, [0])[0].numpy()
     H = hessian(W, Vn)
@@ -103,7 +104,7 @@ def test_hessian_matches_finite_differences_of_the_exact_gradient():
 
 
 def test_certify_classes_and_split_lift():
-    from overparam.sumrelu_certify import certify_run, exact, split_lift
+    from overparam.sumrelu.certify import certify_run, exact, split_lift
     Vn = np.eye(5)
     kw = dict(threshold=1e-2, grad_tol=1e-4, curv_tol=1e-6, move_tol=0.1, eigenvalues=2, dense_max=1000,
               eig_tol=1e-10, polish_lr=0.1, polish_tol=1e-9, polish_cap=10_000)
@@ -115,7 +116,7 @@ def test_certify_classes_and_split_lift():
 
 
 def test_lr_test_takes_the_best_step_and_counts_divergence_as_infinite():
-    from overparam.sumrelu_tuned import choose, lr_test
+    from overparam.sumrelu.tuned import choose, lr_test
     test = lr_test(4, 5, [1.0, 64.0], [3, 4], batch_size=16, iterations=50)
     assert np.isinf(test.loc[test["lr_times_m"] == 64.0, "test_loss"]).all()
     assert choose(test) == 1.0

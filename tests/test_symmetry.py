@@ -5,13 +5,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from overparam import symmetry as sym
-from overparam import symmetry_table as st
+from overparam.spurious import symmetry as sym
+from overparam.spurious import symmetry_table as st
 from overparam.numbers import Numbers
-from overparam.numbers.symmetry import Symmetry, build
-from overparam.spurious import cell
-from overparam.sumrelu import init_students
-from overparam.sumrelu_hessian import hessian
+from overparam.spurious.symmetry_numbers import Symmetry, build
+from overparam.relu.descent import cell
+from overparam.relu.students import init_students
+from overparam.relu.hessian import hessian
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 THEIRS = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018_families.csv", comment="#")

@@ -2,7 +2,7 @@ import math
 
 import numpy as np
 
-from overparam import theory
+from overparam.theory import checks as theory
 
 
 def test_v1a_loss_is_constant_on_the_rescaling_orbit():

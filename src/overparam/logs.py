@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .fingerprint import code_version
+from overparam.fingerprint import code_version
 
 
 def _version(pkg: str) -> str:

@@ -7,7 +7,7 @@ matplotlib.use("Agg")  # jobs run without a display
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from .logs import replacing  # noqa: E402
+from overparam.logs import replacing  # noqa: E402
 
 sns.set_theme(style="whitegrid", context="paper")
 

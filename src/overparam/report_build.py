@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .logs import replacing
+from overparam.logs import replacing
 
 TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended latexmk"
 # Problems the LaTeX log may report even when latexmk succeeds; any of them fails the build.

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..logs import write_atomic, write_text_atomic
-from .claims import Claim, table
-from .tex import Macros, Tables, render
+from overparam.logs import write_atomic, write_text_atomic
+from overparam.numbers.claims import Claim, table
+from overparam.numbers.tex import Macros, Tables, render
 
 
 @dataclass

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from . import kinds
-from .tex import NAME, fmt, tex_escape
+from overparam.numbers import kinds
+from overparam.numbers.tex import NAME, fmt, tex_escape
 
 
 class ClaimError(ValueError):

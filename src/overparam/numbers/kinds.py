@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import binomtest, fisher_exact
 
-from .tex import fmt
+from overparam.numbers.tex import fmt
 
 
 def plural(n: int, noun: str, plural_form: str | None = None) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .claims import appendix_rows, count_macros
-from .tex import render, tex_escape
+from overparam.numbers.claims import appendix_rows, count_macros
+from overparam.numbers.tex import render, tex_escape
 
 
 def config_macro(config_files: list[str]) -> tuple[str, str]:

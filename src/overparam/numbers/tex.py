@@ -62,7 +62,7 @@ def fmt_list(values: Iterable, sig: int = 3) -> str:
 
 def interval(lo, hi, sig: int = 3) -> str:
     """[lo, hi] rounded outward (lo down, hi up), so the printed range still contains both ends."""
-    from .kinds import bound  # kinds imports this module
+    from overparam.numbers.kinds import bound  # kinds imports this module
     return f"\\ensuremath{{[{fmt(bound(lo, sig, upper=False), sig, False)}, {fmt(bound(hi, sig, upper=True), sig, False)}]}}"
 
 

@@ -45,7 +45,8 @@ import numpy as np
 import scipy.linalg.cython_blas  # noqa: F401  (loaded now, so that the job's thread limit covers the BLAS numba calls)
 import torch
 
-from .planted import Stream, Teacher, init_student, population_objective
+from overparam.planted.model import Stream, init_student, population_objective
+from overparam.relu.two_layer import Teacher
 
 # "sgd" is plain SGD, computed by `sgd_epoch`; these by `rule_epoch`, with the update rules of
 # (and the same settings as) these torch.optim optimizers.

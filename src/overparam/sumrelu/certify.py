@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .spurious import TOLERANCE, descend
-from .sumrelu import population_grad, population_loss
-from .sumrelu_hessian import smallest_eigenvalues
+from overparam.relu.descent import TOLERANCE, descend
+from overparam.sumrelu.model import population_grad, population_loss
+from overparam.relu.hessian import smallest_eigenvalues
 
 CLASSES = ["global minimum", "spurious minimum", "saddle", "not converged"]
 

@@ -12,14 +12,9 @@ import numba
 import numpy as np
 import torch
 
-from .relu_kernel import relu_kernel
-from .rng import generator
-
-
-def init_students(d: int, m: int, seeds, dtype=torch.float64) -> torch.Tensor:
-    """w_k ~ N(0, I/d), each seed from its own generator: W (S, m, d)."""
-    return torch.stack([torch.randn(m, d, generator=generator(s, "init"), dtype=dtype) / d**0.5
-                        for s in seeds])
+from overparam.relu.kernel import relu_kernel
+from overparam.relu.students import init_students
+from overparam.rng import generator
 
 
 def _angle_terms(A: torch.Tensor, W: torch.Tensor):

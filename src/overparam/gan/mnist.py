@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .logs import replacing
+from overparam.logs import replacing
 
 # (images, labels) file stems of each IDX pair, in the order they are pooled.
 IDX_PAIRS = [("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),

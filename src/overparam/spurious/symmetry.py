@@ -20,8 +20,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 
-from .spurious import grad_and_objective, kernel_sum, workspace
-from .sumrelu_hessian import hessian
+from overparam.relu.descent import grad_and_objective, kernel_sum, workspace
+from overparam.relu.hessian import hessian
 
 # entries equal within this are one entry: end points stop at a gradient of ~1.6e-10 and sit a
 # few 1e-9 from their critical point, while distinct entries of the spurious points differ by 1e-2

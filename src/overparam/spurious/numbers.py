@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from . import Numbers, kinds
-from .claims import claim
-from ..spurious import RISE_EPS as ROUNDING  # a rise of the objective below this is rounding
-from .tex import commits, fmt, interval, seed_range, tabular
+from overparam.numbers import Numbers, kinds
+from overparam.numbers.claims import claim
+from overparam.relu.descent import RISE_EPS as ROUNDING  # a rise of the objective below this is rounding
+from overparam.numbers.tex import commits, fmt, interval, seed_range, tabular
 
 STUDY = "spurious"
 ALPHA = 0.05  # level of the two-sample tests (Benjamini-Hochberg over the compared cells)

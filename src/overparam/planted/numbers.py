@@ -9,11 +9,11 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from . import Numbers
-from . import kinds
-from .claims import claim
-from ..planted_summary import ALIGN, DEAD, epochs_to, final_rows
-from .tex import commits, fmt, fmt_count, fmt_list, interval, seed_range, tabular, tex_escape
+from overparam.numbers import Numbers
+from overparam.numbers import kinds
+from overparam.numbers.claims import claim
+from overparam.planted.summary import ALIGN, DEAD, epochs_to, final_rows
+from overparam.numbers.tex import commits, fmt, fmt_count, fmt_list, interval, seed_range, tabular, tex_escape
 
 STUDY = "planted"
 NA = r"\mbox{n/a}"

@@ -2,20 +2,9 @@
 import numpy as np
 import pandas as pd
 import torch
-from scipy.stats import binomtest, norm
 
-from .sumrelu import describe
-
-
-def wilson(k, n, z: float = 1.96):
-    """Wilson score interval of binomial proportions k/n at z standard errors (1.96: 95%),
-    elementwise, from scipy.stats.binomtest (exact bounds 0 at k = 0 and 1 at k = n)."""
-    level = 2 * norm.cdf(z) - 1
-    k, n = np.broadcast_arrays(np.asarray(k), np.asarray(n))
-    cis = [binomtest(int(a), int(b)).proportion_ci(level, method="wilson") for a, b in zip(k.ravel(), n.ravel())]
-    lo = np.array([ci.low for ci in cis], float).reshape(k.shape)
-    hi = np.array([ci.high for ci in cis], float).reshape(k.shape)
-    return lo[()], hi[()]
+from overparam.stats import wilson
+from overparam.sumrelu.model import describe
 
 
 def per_run(log: pd.DataFrame, weights: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -61,11 +50,11 @@ def per_m(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def certify_per_m(cert: pd.DataFrame, lifts: pd.DataFrame, families: pd.DataFrame, atol: float) -> pd.DataFrame:
-    """Per width: the end points by class (overparam.sumrelu_certify), the spurious minima's
+    """Per width: the end points by class (overparam.sumrelu.certify), the spurious minima's
     curvature, how far their polish moved, how many match a published family of Safran and Shamir
     (their objective is F = f / 2; NaN where they published none for (d, m)), and the split lifts
     of those minima to m + 1 units that are saddles."""
-    from .sumrelu_certify import CLASSES
+    from overparam.sumrelu.certify import CLASSES
 
     cert = cert.assign(F=cert["polished_loss"] / 2)
     # widths without minima write empty lift tables, whose columns concatenate as objects

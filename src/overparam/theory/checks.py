@@ -7,8 +7,8 @@ import pandas as pd
 import torch
 from scipy import optimize
 
-from .planted import forward, make_teacher
-from .rng import generator
+from overparam.relu.two_layer import forward, make_teacher
+from overparam.rng import generator
 
 
 def planted_loss(U, V, X, Y):

@@ -7,9 +7,9 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from . import Numbers, kinds
-from .claims import claim
-from .tex import commits, fmt, fmt_list, span, tabular
+from overparam.numbers import Numbers, kinds
+from overparam.numbers.claims import claim
+from overparam.numbers.tex import commits, fmt, fmt_list, span, tabular
 
 STUDY = "theory"
 

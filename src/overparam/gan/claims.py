@@ -10,9 +10,9 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from . import Numbers, kinds
-from .claims import claim
-from .tex import fmt, fmt_list
+from overparam.numbers import Numbers, kinds
+from overparam.numbers.claims import claim
+from overparam.numbers.tex import fmt, fmt_list
 
 STUDY = "gan"
 CLASSES = [f"class_{k}" for k in range(10)]

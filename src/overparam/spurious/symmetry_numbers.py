@@ -8,11 +8,11 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from . import Numbers, kinds
-from .claims import claim
-from .tex import fmt, longtable, tabular
-from ..spurious import FAMILY_ATOL
-from ..symmetry_table import most_reached
+from overparam.numbers import Numbers, kinds
+from overparam.numbers.claims import claim
+from overparam.numbers.tex import fmt, longtable, tabular
+from overparam.relu.descent import FAMILY_ATOL
+from overparam.spurious.symmetry_table import most_reached
 
 c = partial(claim, "spurious")
 CRITICAL = 1e-12  # a solved point is a critical point of the full loss when no gradient entry exceeds this

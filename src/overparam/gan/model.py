@@ -24,8 +24,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .logs import replacing
-from .rng import generator, seed_for
+from overparam.logs import replacing
+from overparam.rng import generator, seed_for
 
 LATENT = 100
 

@@ -1,4 +1,4 @@
-"""The spurious end points by symmetry type (overparam.symmetry): each end point typed, each family
+"""The spurious end points by symmetry type (overparam.spurious.symmetry): each end point typed, each family
 of a cell (one type, one objective) solved by Newton's method and its end points measured against
 the solved point, each family followed in k, and the a/k + b/k^{3/2} fit of Delta S_{k-1}.
 
@@ -10,8 +10,8 @@ the diagonal types used here do not apply.
 import numpy as np
 import pandas as pd
 
-from . import symmetry as sym
-from .spurious import FAMILY_ATOL
+from overparam.spurious import symmetry as sym
+from overparam.relu.descent import FAMILY_ATOL
 
 
 FAMILY_COLUMNS = ["source", "k", "n", "type", "family_type", "sizes", "runs", "seeds", "objective", "unknowns",

@@ -4,7 +4,7 @@ smaller steps, so a slower descent with m could be the step's doing rather than 
 import numpy as np
 import pandas as pd
 
-from .sumrelu import sgd
+from overparam.sumrelu.model import sgd
 
 
 def lr_test(d: int, m: int, grid, seeds, *, batch_size: int, iterations: int) -> pd.DataFrame:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import Numbers, kinds
-from .gan_claims import CLASSES, claims, histogram_text, matched_updates
-from .tex import commits, fmt, fmt_list, interval, tabular, tex_escape
+from overparam.numbers import Numbers, kinds
+from overparam.gan.claims import CLASSES, claims, histogram_text, matched_updates
+from overparam.numbers.tex import commits, fmt, fmt_list, interval, tabular, tex_escape
 
 METRICS = [("inception_score", "Is", 4), ("frechet_distance", "Fid", 3),
            ("confident_fraction", "Confident", 2), ("classes_covered", "Classes", 2),

@@ -1,0 +1,1 @@
+"""The planted-teacher study (problem V2): teacher, trainer, summary, report numbers."""

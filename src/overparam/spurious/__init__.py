@@ -1,0 +1,1 @@
+"""The spurious-minima study (Safran and Shamir's table, and the end points by symmetry type)."""

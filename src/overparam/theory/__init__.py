@@ -1,0 +1,1 @@
+"""The numerical checks of the proofs (V1, L4, L5.1)."""
