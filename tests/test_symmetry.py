@@ -5,13 +5,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import synthetic
+
+from overparam.numbers import Numbers
+from overparam.relu.hessian import hessian
 from overparam.spurious import symmetry as sym
 from overparam.spurious import symmetry_table as st
-from overparam.numbers import Numbers
 from overparam.spurious.symmetry_numbers import Symmetry, build
-from overparam.relu.descent import cell
-from overparam.relu.students import init_students
-from overparam.relu.hessian import hessian
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 THEIRS = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018_families.csv", comment="#")
@@ -44,39 +44,23 @@ def test_a_permuted_point_is_typed_and_reduced_back(sizes):
     assert sym.distance(Wc, got, W) == 0.0
 
 
-def grid(ks, runs):
-    rows = []
-    for k in ks:
-        r = cell(init_students(k, k, range(runs)).numpy(), np.eye(k), lr=0.1, tol=1e-9, level=0.0, cap=10**7)
-        rows += [dict(source="grid", k=k, n=k, seed=s, objective=f, weights=w.ravel(), cls="end point")
-                 for s, (f, w) in enumerate(zip(r["objective"], r["weights"]))]
-    return pd.DataFrame(rows)
-
-
 @pytest.fixture(scope="module")
-def tables():
-    points = grid([8, 9, 10], 40)
-    stuck = points[points["objective"] >= 1e-3].reset_index(drop=True)
-    typed = st.type_points(stuck, 1e-6).assign(cls=stuck["cls"].to_numpy())
-    fams = st.families(typed, THEIRS, 0.05)
-    tr = st.trace(fams, [6, 7, 8, 9, 10], 1e-6, 0.05)
-    cells = points.assign(spurious=points["objective"] >= 1e-3).groupby(["k", "n"]).agg(
-        runs=("seed", "size"), spurious=("spurious", "sum")).reset_index()
-    return dict(typed=typed, fams=fams, trace=tr, cells=cells)
+def base():
+    return synthetic.symmetry_inputs()
 
 
-def test_end_points_lie_on_their_solved_family_and_it_is_published(tables):
-    f = tables["fams"]
+def test_end_points_lie_on_their_solved_family_and_it_is_published(base):
+    f = base.families
     assert len(f) and f["converged"].all()
     assert (f["max_distance"] <= 1e-7).all() and (f["grad_max"] <= 1e-12).all()
     delta = f[f["family_type"] == "(1, k-1)"]
     assert len(delta) and (delta["their_count"] > 0).all()  # their families at these objectives
 
 
-def test_followed_family_passes_through_their_objectives_at_other_k(tables):
+def test_followed_family_passes_through_their_objectives_at_other_k(base):
     """Delta S_{k-1} followed from k = 8..10 down to k = 6 and 7, where no run here reached it,
     lands on Safran and Shamir's published objectives there."""
-    tr = tables["trace"]
+    tr = base.trace
     d = tr[tr["family_type"] == "(1, k-1)"].set_index("k")["objective"]
     for k in (6, 7):
         theirs = THEIRS[(THEIRS["k"] == k) & (THEIRS["n"] == k)]["objective"]
@@ -90,18 +74,8 @@ def test_fit_recovers_exact_terms():
     assert abs(out["a"] - 0.3) < 1e-12 and abs(out["b"] + 0.4) < 1e-12
 
 
-def symmetry(t, **edits):
-    fams = t["fams"].assign(source="grid", family_tol=1e-7, spectrum_atol=0.05)
-    tr = t["trace"].copy()
-    fit = dict(st.fit(tr), type_atol=1e-6, family_tol=1e-7, spectrum_atol=0.05, curv_tol=1e-6)
-    points = t["typed"].drop(columns=["Wc", "sizes"]).assign(type_atol=1e-6, splits=np.nan, saddles=np.nan)
-    # a sum-of-ReLUs minimum at m = d = 10, taken from the grid's Delta S_{k-1} there; its 10 splits saddles
-    one = points[(points["k"] == 10) & (points["family_type"] == "(1, k-1)")].head(1)
-    points = pd.concat([points, one.assign(source="sumrelu", cls="spurious minimum", splits=10, saddles=10)],
-                       ignore_index=True)
-    hess = st.closed_form_check([8, 9, 10])
-    s = dict(points=points, families=fams, trace=tr, fit=pd.Series(fit), cells=t["cells"], hessian=hess,
-             anchor=ANCHOR, theirs=THEIRS)
+def symmetry(base, **edits):
+    s = dict(vars(base))
     for key, edit in edits.items():
         s[key] = edit(s[key].copy())
     return Symmetry(**s)
@@ -135,10 +109,10 @@ FLIPS = {
 }
 
 
-def test_every_symmetry_claim_flips(tables):
-    base = outcome(symmetry(tables))
+def test_every_symmetry_claim_flips(base):
+    first = outcome(symmetry(base))
     covered = set()
     for edits in FLIPS.values():
-        new = outcome(symmetry(tables, **edits))
-        covered |= {k for k in base if new[k][0] != base[k][0] and new[k][1] != base[k][1]}
-    assert set(base) - covered == set(), sorted(set(base) - covered)
+        new = outcome(symmetry(base, **edits))
+        covered |= {k for k in first if new[k][0] != first[k][0] and new[k][1] != first[k][1]}
+    assert set(first) - covered == set(), sorted(set(first) - covered)
