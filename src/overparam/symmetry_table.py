@@ -95,7 +95,8 @@ def trace(fams: pd.DataFrame, ks: list[int], curv_tol: float, spectrum_atol: flo
     A family found where an earlier one was followed to is that family. Per family (named by its
     type, its objective and the smallest k it was found at) and k: the objective, the largest gradient entry,
     the smallest Hessian eigenvalue (a minimum when at least -curv_tol, else a saddle), how many
-    eigenvalues lie farther than spectrum_atol from the global minimum's (sorted, one to one) and
+    eigenvalues lie farther than spectrum_atol from the global minimum's (sorted, one to one; and
+    farther than half and twice that, to show how the count depends on it) and
     the largest difference, and the runs that ended in it there."""
     grid = fams[(fams["source"] == "grid") & (fams["n"] == fams["k"])]
     traces = []  # (the family as found first, {k: point})
@@ -128,9 +129,11 @@ def trace(fams: pd.DataFrame, ks: list[int], curv_tol: float, spectrum_atol: flo
                              type=p["type"], objective=p["objective"], grad_max=p["grad_max"],
                              newton_steps=p["newton_steps"], lambda_1=p["lambda_1"],
                              minimum=bool(p["lambda_1"] >= -curv_tol), spectrum_differ=p["differ"],
+                             spectrum_differ_half=p["differ_half"], spectrum_differ_double=p["differ_double"],
                              spectrum_max_diff=p["max_diff"], runs=int(found["runs"].sum())))
     return pd.DataFrame(rows, columns=["family", "family_type", "k", "type", "objective", "grad_max", "newton_steps",
-                                       "lambda_1", "minimum", "spectrum_differ", "spectrum_max_diff", "runs"])
+                                       "lambda_1", "minimum", "spectrum_differ", "spectrum_differ_half",
+                                       "spectrum_differ_double", "spectrum_max_diff", "runs"])
 
 
 def _point(x, sizes, spectrum_atol, solve=False) -> dict:
@@ -139,6 +142,7 @@ def _point(x, sizes, spectrum_atol, solve=False) -> dict:
     ev = sym.hessian_spectrum(s["W"])
     diff = np.abs(ev - sym.identity_spectrum(sum(sizes)))
     return dict(s, type=sym.type_name(sizes), lambda_1=ev[0], differ=int((diff > spectrum_atol).sum()),
+                differ_half=int((diff > spectrum_atol / 2).sum()), differ_double=int((diff > 2 * spectrum_atol).sum()),
                 max_diff=float(diff.max()))
 
 
