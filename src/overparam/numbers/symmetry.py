@@ -243,8 +243,8 @@ def fitted(n: Numbers, s: Symmetry) -> None:
     n.add(c("SymFitClaim", f"the fitted a rounds to the published value {pub['value']:g} at its {digits} significant "
             "digit(s)", ok, {"a": float(f["a"]), "b": float(f["b"]), "published_a": float(pub["value"])},
             text + f". Arjevani and Field give \\(a\\approx{fmt(pub['value'])}\\); our \\(a\\), from two terms fitted to "
-            f"{fmt(int(f['points']))} values of \\(k\\), rounds to it at the {fmt(digits)} significant "
-            f"{kinds.plural(digits, 'digit')} they give.",
+            f"{fmt(int(f['points']))} values of \\(k\\), rounds to it at the "
+            + ("one significant digit" if digits == 1 else f"{fmt(digits)} significant digits") + " they give.",
             (text + f". Arjevani and Field give \\(a\\approx{fmt(pub['value'])}\\); our \\(a\\) does not round to it, "
              "so over these \\(k\\) the two terms do not recover their leading coefficient."
              if np.isfinite(f["a"]) else "The grid has fewer than three \\(k\\) on \\(\\Delta S_{k-1}\\): no fit.")))
@@ -260,11 +260,11 @@ def spectra(n: Numbers, s: Symmetry) -> None:
 
     def span(col):
         lo, hi = int(top[col].min()), int(top[col].max())
-        return fmt(lo) if lo == hi else f"{fmt(lo)} to {fmt(hi)}"
+        return fmt(lo) if lo == hi else f"between {fmt(lo)} and {fmt(hi)}"
 
     at = (f"At \\(k={int(top['k'].iloc[0])}\\), at {kinds.count(len(top), len(top), 'followed family', 'followed families')} "
           "that " + ("is a minimum" if len(top) == 1 else "are minima") + " there" if len(top) else "")
-    counts = (f", between {span('spectrum_differ')} of the \\(k^2={int(top['k'].iloc[0]) ** 2}\\) eigenvalues lie farther "
+    counts = (f", {span('spectrum_differ')} of the \\(k^2={int(top['k'].iloc[0]) ** 2}\\) eigenvalues lie farther "
               f"than {fmt(atol)} from the global minimum's, matched in order (farther than {fmt(atol / 2)}: "
               f"{span('spectrum_differ_half')}; farther than {fmt(2 * atol)}: {span('spectrum_differ_double')}); none lies "
               f"farther than {kinds.at_most(top['spectrum_max_diff'].max())}" if len(top) else "")
@@ -280,8 +280,8 @@ def spectra(n: Numbers, s: Symmetry) -> None:
              f"{at}{counts}. More than \\(k\\) lie farther than {fmt(atol)} at "
              + (kinds.count(len(many), len(top), "family", "families")) + "; "
              + (f"at most \\(k\\) only at {held}." if len(few) else "so at this tolerance the two spectra do not "
-                "coincide away from a few eigenvalues at any of them, and the counts above show how much that "
-                "depends on the tolerance."))))
+                "coincide away from a few eigenvalues " + ("there" if len(top) == 1 else "at any of them")
+                + ", and the counts above show how much that depends on the tolerance."))))
     falls = {f: bool((t.sort_values("k")["spectrum_max_diff"].diff().dropna() < 0).all())
              for f, t in tr.groupby("family", sort=False) if t["k"].nunique() > 1}
     down = [f for f, v in falls.items() if v]
