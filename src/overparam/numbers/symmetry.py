@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import Numbers, kinds
 from .claims import claim
-from .tex import fmt, longtable, tabular
+from .tex import commits, fmt, longtable, tabular
 from ..spurious import FAMILY_ATOL
 from ..symmetry_table import most_reached
 
@@ -74,6 +74,7 @@ def build(n: Numbers, s: Symmetry) -> None:
 
 def setting(n: Numbers, s: Symmetry) -> None:
     """The tolerances (every table carries them; fit.csv has its one row), and the closed form at W = I."""
+    n.macros.append(("SymCommit", commits(s.families) if "prov_git_commit" in s.families else "not recorded"))
     n.macros += [(macro, fmt(float(s.fit[key]))) for macro, key in
                  (("SymTypeAtol", "type_atol"), ("SymSpectrumAtol", "spectrum_atol"), ("SymCurvTol", "curv_tol"))]
     hk = s.hessian
@@ -145,8 +146,8 @@ def distance(n: Numbers, s: Symmetry) -> None:
             f"family's solved point (the check: {fmt(tol)}).",
             ("No family, so no distance to check." if not len(f) else
              f"The end points of {fmt(len(f) - len(far))} of the {fmt(len(f))} families lie within {fmt(tol)} of their "
-             f"solved point; those of {fmt(len(far))} lie farther ({listed})"
-             + (". Each of these lies within \\(\\|\\nabla F\\|/\\lambda_1\\) of its solved point, the distance "
+             f"solved point; those of {fmt(len(far))} {kinds.plural(len(far), 'family', 'families')} lie farther ({listed})"
+             + (". Each of those end points lies within \\(\\|\\nabla F\\|/\\lambda_1\\) of its solved point, the distance "
                 "that the linearization predicts for a point stopped at that gradient near a minimum this flat." if explained else
                 ". Not all of them lie within \\(\\|\\nabla F\\|/\\lambda_1\\) of their solved point, the distance the "
                 "gradient they stopped at accounts for."))))
@@ -186,15 +187,15 @@ def followed(n: Numbers, s: Symmetry) -> None:
     """Each followed family: where it is a minimum and where a saddle."""
     tr = s.trace
     top = most_reached(tr)
-    phrases = [f"{label(tr, f)} is {segments(tr[tr['family'] == f])}" for f in top]
+    phrases = [f"{label(tr, f)}, {segments(tr[tr['family'] == f])}" for f in top]
     rest = tr["family"].nunique() - len(top)
     total = tr["family"].nunique()
-    head = ("the one family followed: " if total == 1 else
-            f"of the {fmt(total)} families followed, the {fmt(len(top))} reached in most runs: " if rest else
-            f"the {fmt(total)} families followed: ")
+    head = ("The one family followed is " if total == 1 else
+            f"Of the {fmt(total)} families followed, the {fmt(len(top))} reached in most runs are: " if rest else
+            f"The {fmt(total)} families followed are: ")
     n.macros.append(("SymFollowed", head + "; ".join(phrases)
-                     + (f" (the other {fmt(rest)}: \\texttt{{results/spurious/symmetry/trace.csv}})" if rest else "")
-                     if len(tr) else "no family was followed"))
+                     + (f" (the other {fmt(rest)}: \\texttt{{results/spurious/symmetry/trace.csv}})." if rest else ".")
+                     if len(tr) else "No family was followed."))
     bad = [f for f, t in tr.groupby("family", sort=False) if not once(t)]
     n.add(c("SymSwitchClaim", "each followed family is a saddle below some k and a minimum at every k from there on "
             "(at most one change, from saddle to minimum)", len(tr) and not bad,
@@ -313,14 +314,14 @@ def sumrelu(n: Numbers, s: Symmetry) -> None:
             len(p) and all(found) and split_all and p["type"].map(nontrivial).all(),
             {"minima": len(p), "types": "; ".join(f"{t}: {v}" for t, v in counts.items()), "on_a_grid_family": int(sum(found)),
              "all_splits_saddles": split_all},
-            f"The {fmt(len(p))} spurious minima that SGD found at \\(m=d\\) in the sum-of-ReLUs study are of types "
-            f"{listed}, each at the objective of the grid's family of that type at \\(k=d\\); splitting any one of "
+            f"The {fmt(len(p))} spurious minima of the sum-of-ReLUs study at \\(m=d\\) (the critical points its SGD "
+            f"end points polish to) are of types {listed}, each at the objective of the grid's family of that type at \\(k=d\\); splitting any one of "
             "their units makes each of them a saddle.",
             (f"None of the {fmt(runs)} SGD runs of the sum-of-ReLUs study at \\(m=d\\) ended at a spurious minimum, "
              "so there is none to type."
              if not len(p) else
-             f"The {fmt(len(p))} spurious minima that SGD found at \\(m=d\\) in the sum-of-ReLUs study are of types "
-             f"{listed}; {fmt(int(sum(found)))} lie on a family followed from the grid, and "
+             f"The {fmt(len(p))} spurious minima of the sum-of-ReLUs study at \\(m=d\\) (the critical points its SGD "
+             f"end points polish to) are of types {listed}; {fmt(int(sum(found)))} lie on a family followed from the grid, and "
              + ("every split of every one is a saddle." if split_all else "not every split of every one is a saddle."))))
 
 
@@ -329,7 +330,7 @@ def table(n: Numbers, s: Symmetry) -> None:
     f = s.families.sort_values(["source", "k", "runs"], ascending=[True, True, False])
     rows = [[("SGD, \\(m=d\\)" if r["source"] == "sumrelu" else fmt(int(r["k"]))), name(r["type"]), group(r["family_type"]),
              fmt(int(r["runs"])), objective(r["objective"]), fmt(int(r["their_count"])) if r["source"] == "grid" else "--",
-             fmt(r["lambda_1"], 2), fmt(int(r["spectrum_differ"])), kinds.at_most(r["max_distance"], 1)]
+             f"\\ensuremath{{{r['lambda_1']:#.2g}}}", fmt(int(r["spectrum_differ"])), kinds.at_most(r["max_distance"], 1)]
             for _, r in f.iterrows()]
     cols = [r"\(k\)", "type", "isotropy", "runs", "objective", "S\\&S", r"\(\lambda_1\)", "apart", "distance"]
     n.tables["symmetry_table"] = longtable(pd.DataFrame(rows, columns=cols), "rllrrrrrr", r"\SymTableCaption",
@@ -337,14 +338,14 @@ def table(n: Numbers, s: Symmetry) -> None:
 
 
 def trace_table(n: Numbers, s: Symmetry) -> None:
-    """The followed families' objectives, one row per k and one column per family; a saddle in italics,
+    """The followed families' objectives, one row per k and one column per family; a saddle marked s,
     a k where our runs reached the family marked with an asterisk."""
     tr = s.trace
     fams = most_reached(tr)
 
     def cell(r):
         v = objective(r["objective"])
-        v = v if bool(r["minimum"]) else f"\\textit{{{v}}}"
+        v = v if bool(r["minimum"]) else v + "\\textsuperscript{s}"
         return v + ("*" if r["runs"] > 0 else "")
 
     rows = []
