@@ -83,8 +83,9 @@ def figure(typed: pd.DataFrame, runs: pd.DataFrame, tr: pd.DataFrame, fit: dict,
                 label=f"{fit['a']:.3f}/k {fit['b']:+.3f}/k^1.5 (fit)")
     ax.set_xlabel("k")
     ax.set_ylabel("objective F at the solved point")
-    ax.set_title(f"families followed in k (filled: minimum, open: saddle; grey: the {tr['family'].nunique() - len(main)} "
-                 "reached in fewer runs)", fontsize=8)
+    grey = tr["family"].nunique() - len(main)
+    ax.set_title("families followed in k (filled: minimum, open: saddle"
+                 + (f"; grey: the {grey} reached in fewer runs)" if grey else ")"), fontsize=8)
     if tr.empty:
         ax.text(0.5, 0.5, "no family to follow", ha="center", transform=ax.transAxes)
     else:
@@ -138,8 +139,9 @@ def main(argv=None):
     lifts = read_runs(a.lifts) if a.lifts else pd.DataFrame(columns=["seed", "saddle"])
     split = lifts.groupby("seed")["saddle"].agg(["size", "sum"]).rename(columns={"size": "splits", "sum": "saddles"})
     prov = provenance("cpu", a.threads)
+    at_d = read_runs(a.certify) if a.certify else pd.DataFrame()  # the sum-of-ReLUs runs at m = d, if any
     params = dict(stuck_threshold=a.stuck_threshold, type_atol=a.type_atol, family_tol=a.family_tol,
-                  spectrum_atol=a.spectrum_atol,
+                  sumrelu_at_d=bool(a.certify), sumrelu_runs_at_d=len(at_d), spectrum_atol=a.spectrum_atol,
                   curv_tol=a.curv_tol)
     out = Path(a.out_dir)
     pts = typed.drop(columns=["Wc", "sizes"]).merge(split, left_on="seed", right_index=True, how="left")

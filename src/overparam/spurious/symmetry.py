@@ -183,16 +183,13 @@ def distance(W: np.ndarray, sizes, Ws: np.ndarray) -> float:
 
 
 def grow(sizes, k: int) -> list[int] | None:
-    """The block sizes of the same type at k units: every block kept but the largest, which takes
-    the change (the families Arjevani and Field follow in k: Delta S_{k-1}, Delta(S_2 x S_{k-2}),
-    ...). None where the largest block is not unique, or would not stay the unique largest."""
-    big = max(sizes)
-    if list(sizes).count(big) > 1:
-        return None
-    i = list(sizes).index(big)
+    """The block sizes of the same type at k units: every block kept but the last largest one, which
+    takes the change (the families Arjevani and Field follow in k: Delta S_{k-1}, Delta(S_2 x S_{k-2}),
+    ...; (b, b) at k = 2b grows into (b, k-b)). None where that block would not be the unique
+    largest at k: it must keep its place (last) so that the orbits keep their numbers."""
+    i = len(sizes) - 1 - list(sizes)[::-1].index(max(sizes))
     others = list(sizes[:i]) + list(sizes[i + 1:])
-    grown = big + k - sum(sizes)
-    # it must stay the unique largest: then it keeps its place and the orbits keep their numbers
+    grown = sizes[i] + k - sum(sizes)
     if grown < 2 or any(s >= grown for s in others):
         return None
     return list(sizes[:i]) + [grown] + list(sizes[i + 1:])

@@ -10,7 +10,7 @@ import pandas as pd
 
 from overparam.numbers import Numbers, kinds
 from overparam.numbers.claims import claim
-from overparam.numbers.tex import fmt, longtable, tabular
+from overparam.numbers.tex import commits, fmt, longtable, tabular
 from overparam.relu.descent import FAMILY_ATOL
 from overparam.spurious.symmetry_table import most_reached
 
@@ -49,6 +49,12 @@ def nontrivial(type_name: str) -> bool:
     return max(int(v) for v in type_name.strip("()").split(",")) > 1
 
 
+def objective(v: float) -> str:
+    """An objective in the tables: 7 decimals (6 or 7 significant digits), zeros kept, so every
+    row reads alike."""
+    return f"\\ensuremath{{{v:.7f}}}"
+
+
 def name(family_type: str) -> str:
     """A type as the report prints it: (1, k-1)."""
     return r"\(" + family_type.replace(" ", "") + r"\)"
@@ -68,6 +74,7 @@ def build(n: Numbers, s: Symmetry) -> None:
 
 def setting(n: Numbers, s: Symmetry) -> None:
     """The tolerances (every table carries them; fit.csv has its one row), and the closed form at W = I."""
+    n.macros.append(("SymCommit", commits(s.families) if "prov_git_commit" in s.families else "not recorded"))
     n.macros += [(macro, fmt(float(s.fit[key]))) for macro, key in
                  (("SymTypeAtol", "type_atol"), ("SymSpectrumAtol", "spectrum_atol"), ("SymCurvTol", "curv_tol"))]
     hk = s.hessian
@@ -86,11 +93,14 @@ def typed(n: Numbers, s: Symmetry) -> None:
     fixed = g["type"].map(nontrivial)
     inside = g["spread"] <= g["type_atol"]
     counts = g.groupby("family_type").size().sort_values(ascending=False)
-    listed = ", ".join(f"{name(t)} {fmt(int(v))}" for t, v in counts.items())
+    listed = ", ".join(f"{name(t)}: {fmt(int(v))} {kinds.plural(int(v), 'point')}" for t, v in counts.items())
     total = len(g)
     extra = s.cells[s.cells["n"] == s.cells["k"] + 1]
-    n.macros.append(("SymUntyped", f"{fmt(int(extra['spurious'].sum()))} spurious end "
-                     f"{kinds.plural(int(extra['spurious'].sum()), 'point')} of the \\(n=k+1\\) cells"))
+    untyped = int(extra["spurious"].sum())
+    n.macros.append(("SymUntyped", "The \\(n=k+1\\) cells have no spurious end point to type." if not untyped else
+                     f"We leave the {fmt(untyped)} spurious end {kinds.plural(untyped, 'point')} of the \\(n=k+1\\) "
+                     "cells untyped: with one unit more than the teacher the group is \\(S_{k+1}\\times S_k\\), and "
+                     "these diagonal types do not apply."))
     n.add(c("SymTypedClaim", "every spurious end point of the n = k cells is fixed, within type_atol, by a diagonal "
             "Young subgroup with a block of two or more units", total and fixed.all() and inside.all(),
             {"points": total, "typed": int((fixed & inside).sum()), "types": "; ".join(f"{t}: {v}" for t, v in counts.items())},
@@ -104,8 +114,8 @@ def solved(n: Numbers, s: Symmetry) -> None:
     """Every family's Newton solution converged and is critical for the full loss."""
     f = s.families
     ok = f["converged"].astype(bool) & (f["grad_max"] <= CRITICAL)
-    n.macros.append(("SymUnknowns", f"{fmt(int(f['unknowns'].min()))} to {fmt(int(f['unknowns'].max()))}"
-                     if len(f) else "--"))
+    lo, hi = (int(f["unknowns"].min()), int(f["unknowns"].max())) if len(f) else (0, 0)
+    n.macros.append(("SymUnknowns", fmt(lo) if lo == hi else f"{fmt(lo)} to {fmt(hi)}"))
     n.add(c("SymSolvedClaim", f"every family's Newton solution converged and no entry of the full gradient there "
             f"exceeds {CRITICAL:g}", len(f) and ok.all(),
             {"families": len(f), "solved": int(ok.sum()),
@@ -136,8 +146,8 @@ def distance(n: Numbers, s: Symmetry) -> None:
             f"family's solved point (the check: {fmt(tol)}).",
             ("No family, so no distance to check." if not len(f) else
              f"The end points of {fmt(len(f) - len(far))} of the {fmt(len(f))} families lie within {fmt(tol)} of their "
-             f"solved point; those of {fmt(len(far))} lie farther ({listed})"
-             + (". Each of these lies within \\(\\|\\nabla F\\|/\\lambda_1\\) of its solved point, the distance "
+             f"solved point; those of {fmt(len(far))} {kinds.plural(len(far), 'family', 'families')} lie farther ({listed})"
+             + (". Each of those end points lies within \\(\\|\\nabla F\\|/\\lambda_1\\) of its solved point, the distance "
                 "that the linearization predicts for a point stopped at that gradient near a minimum this flat." if explained else
                 ". Not all of them lie within \\(\\|\\nabla F\\|/\\lambda_1\\) of their solved point, the distance the "
                 "gradient they stopped at accounts for."))))
@@ -177,17 +187,22 @@ def followed(n: Numbers, s: Symmetry) -> None:
     """Each followed family: where it is a minimum and where a saddle."""
     tr = s.trace
     top = most_reached(tr)
-    phrases = [f"{label(tr, f)} is {segments(tr[tr['family'] == f])}" for f in top]
+    phrases = [f"{label(tr, f)}, {segments(tr[tr['family'] == f])}" for f in top]
     rest = tr["family"].nunique() - len(top)
-    n.macros.append(("SymFollowed", (f"of the {fmt(tr['family'].nunique())} families followed, the "
-                     f"{fmt(len(top))} reached in most runs: " + "; ".join(phrases)
-                     + (f" (the other {fmt(rest)}: \\texttt{{results/spurious/symmetry/trace.csv}})" if rest else ""))
-                     if len(tr) else "no family was followed"))
+    total = tr["family"].nunique()
+    head = ("The one family followed is " if total == 1 else
+            f"Of the {fmt(total)} families followed, the {fmt(len(top))} reached in most runs are: " if rest else
+            f"The {fmt(total)} families followed are: ")
+    n.macros.append(("SymFollowed", head + "; ".join(phrases)
+                     + (f" (the other {fmt(rest)}: \\texttt{{results/spurious/symmetry/trace.csv}})." if rest else ".")
+                     if len(tr) else "No family was followed."))
     bad = [f for f, t in tr.groupby("family", sort=False) if not once(t)]
     n.add(c("SymSwitchClaim", "each followed family is a saddle below some k and a minimum at every k from there on "
             "(at most one change, from saddle to minimum)", len(tr) and not bad,
             {"families": tr["family"].nunique(), "other_changes": "; ".join(bad) or "none"},
-            "Along each family the kind changes at most once, from saddle to minimum as \\(k\\) grows.",
+            ("Along each family the kind changes at most once, from saddle to minimum as \\(k\\) grows."
+             if (~tr["minimum"].astype(bool)).any() else
+             "Every family followed is a minimum at every \\(k\\) it was followed to: no saddle was found along them."),
             ("No family was followed, so there is no change to describe." if not len(tr) else
              f"Along {fmt(len(bad))} of the {fmt(tr['family'].nunique())} families the kind changes otherwise: "
              + "; ".join(f"{label(tr, f)} is {segments(tr[tr['family'] == f])}" for f in bad) + ".")))
@@ -228,7 +243,9 @@ def fitted(n: Numbers, s: Symmetry) -> None:
             if np.isfinite(f["a"]) else "")
     n.add(c("SymFitClaim", f"the fitted a rounds to the published value {pub['value']:g} at its {digits} significant "
             "digit(s)", ok, {"a": float(f["a"]), "b": float(f["b"]), "published_a": float(pub["value"])},
-            text + f". Arjevani and Field give \\(a\\approx{fmt(pub['value'])}\\); our \\(a\\) rounds to it.",
+            text + f". Arjevani and Field give \\(a\\approx{fmt(pub['value'])}\\); our \\(a\\), from two terms fitted to "
+            f"{fmt(int(f['points']))} values of \\(k\\), rounds to it at the "
+            + ("one significant digit" if digits == 1 else f"{fmt(digits)} significant digits") + " they give.",
             (text + f". Arjevani and Field give \\(a\\approx{fmt(pub['value'])}\\); our \\(a\\) does not round to it, "
              "so over these \\(k\\) the two terms do not recover their leading coefficient."
              if np.isfinite(f["a"]) else "The grid has fewer than three \\(k\\) on \\(\\Delta S_{k-1}\\): no fit.")))
@@ -240,25 +257,32 @@ def spectra(n: Numbers, s: Symmetry) -> None:
     top = tr[tr["k"] == tr["k"].max()] if len(tr) else tr
     few = top[top["spectrum_differ"] <= top["k"]]
     many = top[top["spectrum_differ"] > top["k"]]
-    at = f"At \\(k={int(top['k'].iloc[0])}\\)" if len(top) else ""
-    held = ", ".join(f"{label(s.trace, r['family'])}: {fmt(int(r['spectrum_differ']))}" for _, r in few.iterrows())
-    others = (f" between {fmt(int(many['spectrum_differ'].min()))} and {fmt(int(many['spectrum_differ'].max()))} are"
-              if len(many) else "")
-    within = (f"; every eigenvalue of every one lies within {kinds.at_most(top['spectrum_max_diff'].max())} of its "
-              "match" if len(top) else "")
+    atol = float(s.fit["spectrum_atol"])
+
+    def span(col):
+        lo, hi = int(top[col].min()), int(top[col].max())
+        return fmt(lo) if lo == hi else f"between {fmt(lo)} and {fmt(hi)}"
+
+    at = (f"At \\(k={int(top['k'].iloc[0])}\\), at {kinds.count(len(top), len(top), 'followed family', 'followed families')} "
+          "that " + ("is a minimum" if len(top) == 1 else "are minima") + " there" if len(top) else "")
+    counts = (f", {span('spectrum_differ')} of the \\(k^2={int(top['k'].iloc[0]) ** 2}\\) eigenvalues lie farther "
+              f"than {fmt(atol)} from the global minimum's, matched in order (farther than {fmt(atol / 2)}: "
+              f"{span('spectrum_differ_half')}; farther than {fmt(2 * atol)}: {span('spectrum_differ_double')}); none lies "
+              f"farther than {kinds.at_most(top['spectrum_max_diff'].max())}" if len(top) else "")
+    held = ", ".join(f"{label(s.trace, r['family'])} ({fmt(int(r['spectrum_differ']))})" for _, r in few.iterrows())
     n.add(c("SymSpectrumClaim", "at the largest k of the grid, at every followed family that is a minimum there, at most "
             "k of its k^2 Hessian eigenvalues (sorted, matched one to one with the global minimum's) lie farther than "
             "spectrum_atol from the global minimum's", len(top) and many.empty,
             {"k": int(top["k"].iloc[0]) if len(top) else "none", "families": len(top), "at_most_k_apart": len(few),
              "apart": [int(v) for v in top["spectrum_differ"]]},
-            f"{at}, at each of the {fmt(len(top))} followed families that are minima there, at most \\(k\\) of the "
-            f"\\(k^2\\) eigenvalues lie farther than \\SymSpectrumAtol{{}} from the global minimum's ({held}){within}.",
+            f"{at}{counts}. At each, at most \\(k\\) lie farther than {fmt(atol)}: in this sense the two spectra "
+            "nearly coincide away from a few eigenvalues.",
             ("No followed family is a minimum at the largest \\(k\\): no spectra to compare." if not len(top) else
-             f"{at}, of the {fmt(len(top))} followed families that are minima there, "
-             + (f"{fmt(len(few))} have at most \\(k\\) of the \\(k^2\\) eigenvalues farther than \\SymSpectrumAtol{{}} "
-                f"from the global minimum's ({held}); at the other {fmt(len(many))}" if len(few) else "at every one,")
-             + others + within + ". So the two spectra nearly coincide away from a few eigenvalues at "
-             + (f"these {fmt(len(few))} only." if len(few) > 1 else "this one only." if len(few) else "none of them."))))
+             f"{at}{counts}. More than \\(k\\) lie farther than {fmt(atol)} at "
+             + (kinds.count(len(many), len(top), "family", "families")) + "; "
+             + (f"at most \\(k\\) only at {held}." if len(few) else "so at this tolerance the two spectra do not "
+                "coincide away from a few eigenvalues " + ("there" if len(top) == 1 else "at any of them")
+                + ", and the counts above show how much that depends on the tolerance."))))
     falls = {f: bool((t.sort_values("k")["spectrum_max_diff"].diff().dropna() < 0).all())
              for f, t in tr.groupby("family", sort=False) if t["k"].nunique() > 1}
     down = [f for f, v in falls.items() if v]
@@ -275,12 +299,13 @@ def spectra(n: Numbers, s: Symmetry) -> None:
 def sumrelu(n: Numbers, s: Symmetry) -> None:
     """The types of the sum-of-ReLUs minima at m = d, and what splitting a unit does to them."""
     p = s.points[(s.points["source"] == "sumrelu") & (s.points["cls"] == "spurious minimum")]
-    if not len(s.points[s.points["source"] == "sumrelu"]):
+    if not bool(s.fit.get("sumrelu_at_d", len(s.points[s.points["source"] == "sumrelu"]) > 0)):
         n.macros.append(("SymSumreluClaim", "The sum-of-ReLUs sweep has no width \\(m=d\\), so none of its end "
                          "points is typed here."))
         return
+    runs = int(s.fit.get("sumrelu_runs_at_d", 0))
     counts = p.groupby("family_type").size().sort_values(ascending=False)
-    listed = ", ".join(f"{name(t)} {fmt(int(v))}" for t, v in counts.items()) or "none"
+    listed = ", ".join(f"{name(t)} ({fmt(int(v))})" for t, v in counts.items()) or "none"
     split_all = bool(len(p) and (p["saddles"] == p["splits"]).all())
     on = s.trace[s.trace["k"] == p["k"].iloc[0]] if len(p) else s.trace.iloc[:0]
     found = [bool(((on["type"] == r.type) & (on["objective"] - r.objective).abs().le(FAMILY_ATOL)).any()) for r in p.itertuples()]
@@ -289,13 +314,14 @@ def sumrelu(n: Numbers, s: Symmetry) -> None:
             len(p) and all(found) and split_all and p["type"].map(nontrivial).all(),
             {"minima": len(p), "types": "; ".join(f"{t}: {v}" for t, v in counts.items()), "on_a_grid_family": int(sum(found)),
              "all_splits_saddles": split_all},
-            f"The {fmt(len(p))} spurious minima that SGD found at \\(m=d\\) in the sum-of-ReLUs study are of types "
-            f"{listed}, each at the objective of the grid's family of that type at \\(k=d\\); splitting any one of "
+            f"The {fmt(len(p))} spurious minima of the sum-of-ReLUs study at \\(m=d\\) (the critical points its SGD "
+            f"end points polish to) are of types {listed}, each at the objective of the grid's family of that type at \\(k=d\\); splitting any one of "
             "their units makes each of them a saddle.",
-            ("SGD found no spurious minimum at \\(m=d\\) in the sum-of-ReLUs study, so there is none to type."
+            (f"None of the {fmt(runs)} SGD runs of the sum-of-ReLUs study at \\(m=d\\) ended at a spurious minimum, "
+             "so there is none to type."
              if not len(p) else
-             f"The {fmt(len(p))} spurious minima that SGD found at \\(m=d\\) in the sum-of-ReLUs study are of types "
-             f"{listed}; {fmt(int(sum(found)))} lie on a family followed from the grid, and "
+             f"The {fmt(len(p))} spurious minima of the sum-of-ReLUs study at \\(m=d\\) (the critical points its SGD "
+             f"end points polish to) are of types {listed}; {fmt(int(sum(found)))} lie on a family followed from the grid, and "
              + ("every split of every one is a saddle." if split_all else "not every split of every one is a saddle."))))
 
 
@@ -303,8 +329,8 @@ def table(n: Numbers, s: Symmetry) -> None:
     """One row per family of the n = k cells and of the sum-of-ReLUs runs at m = d."""
     f = s.families.sort_values(["source", "k", "runs"], ascending=[True, True, False])
     rows = [[("SGD, \\(m=d\\)" if r["source"] == "sumrelu" else fmt(int(r["k"]))), name(r["type"]), group(r["family_type"]),
-             fmt(int(r["runs"])), fmt(r["objective"], 6), fmt(int(r["their_count"])) if r["source"] == "grid" else "--",
-             fmt(r["lambda_1"], 2), fmt(int(r["spectrum_differ"])), kinds.at_most(r["max_distance"], 1)]
+             fmt(int(r["runs"])), objective(r["objective"]), fmt(int(r["their_count"])) if r["source"] == "grid" else "--",
+             f"\\ensuremath{{{r['lambda_1']:#.2g}}}", fmt(int(r["spectrum_differ"])), kinds.at_most(r["max_distance"], 1)]
             for _, r in f.iterrows()]
     cols = [r"\(k\)", "type", "isotropy", "runs", "objective", "S\\&S", r"\(\lambda_1\)", "apart", "distance"]
     n.tables["symmetry_table"] = longtable(pd.DataFrame(rows, columns=cols), "rllrrrrrr", r"\SymTableCaption",
@@ -312,14 +338,14 @@ def table(n: Numbers, s: Symmetry) -> None:
 
 
 def trace_table(n: Numbers, s: Symmetry) -> None:
-    """The followed families' objectives, one row per k and one column per family; a saddle in italics,
+    """The followed families' objectives, one row per k and one column per family; a saddle marked s,
     a k where our runs reached the family marked with an asterisk."""
     tr = s.trace
     fams = most_reached(tr)
 
     def cell(r):
-        v = fmt(r["objective"], 6)
-        v = v if bool(r["minimum"]) else f"\\textit{{{v}}}"
+        v = objective(r["objective"])
+        v = v if bool(r["minimum"]) else v + "\\textsuperscript{s}"
         return v + ("*" if r["runs"] > 0 else "")
 
     rows = []

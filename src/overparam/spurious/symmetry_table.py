@@ -29,10 +29,11 @@ def most_reached(tr: pd.DataFrame, n: int = SHOWN) -> list[str]:
 
 
 def family_name(sizes) -> str:
-    """A type named so that it reads the same at every k: (1, k-1), (2, k-2), (1, 1, k-2); a type
-    whose largest block is not unique keeps its sizes, (6, 6)."""
+    """A type named so that it reads the same at every k: (1, k-1), (2, k-2), (1, 1, k-2), and
+    (b, b) at k = 2b as (b, k-b), the same isotropy; a type with more equal largest blocks keeps
+    its sizes."""
     s = sorted(sizes)
-    if len(s) > 1 and s[-1] == s[-2] or len(s) == 1:
+    if len(s) == 1 or (len(s) > 2 and s[-1] == s[-2]):
         return sym.type_name(s)
     return "(" + ", ".join(str(x) for x in s[:-1]) + f", k-{sum(s[:-1])})"
 
@@ -92,16 +93,18 @@ def trace(fams: pd.DataFrame, ks: list[int], curv_tol: float, spectrum_atol: flo
     """Every family of the grid's k = n cells followed to every k of the grid: Newton's method at
     k + 1 (or k - 1) starts from the point solved at k, with the type's largest block grown (or
     shrunk) by one. Families whose largest block is not unique are solved only where found.
-    A family found where an earlier one was followed to is that family. Per family (named by its
+    A family found where an earlier one was followed to (the same objective at that k) is that
+    family; a family stops where Newton's method fails or where its solved point has a larger
+    isotropy group than its type (it has joined a more symmetric family). Per family (named by its
     type, its objective and the smallest k it was found at) and k: the objective, the largest gradient entry,
     the smallest Hessian eigenvalue (a minimum when at least -curv_tol, else a saddle), how many
-    eigenvalues lie farther than spectrum_atol from the global minimum's (sorted, one to one) and
+    eigenvalues lie farther than spectrum_atol from the global minimum's (sorted, one to one; and
+    farther than half and twice that, to show how the count depends on it) and
     the largest difference, and the runs that ended in it there."""
     grid = fams[(fams["source"] == "grid") & (fams["n"] == fams["k"])]
     traces = []  # (the family as found first, {k: point})
     for _, f in grid.sort_values(["k", "objective"]).iterrows():
-        if any(f["k"] in out and out[f["k"]]["type"] == f["type"]
-               and abs(out[f["k"]]["objective"] - f["objective"]) <= FAMILY_ATOL for _, out in traces):
+        if any(f["k"] in out and abs(out[f["k"]]["objective"] - f["objective"]) <= FAMILY_ATOL for _, out in traces):
             continue  # a family already followed to this k
         sizes0 = [int(v) for v in f["sizes"].split()]
         x0 = np.array([float(v) for v in f["x"].split()])
@@ -113,7 +116,9 @@ def trace(fams: pd.DataFrame, ks: list[int], curv_tol: float, spectrum_atol: flo
                 if sizes is None:
                     break
                 p = _point(x, sizes, spectrum_atol, solve=True)
-                if not p["converged"]:
+                # Newton's method failed, or reached a point of a larger isotropy group (the family
+                # has joined a more symmetric one, which is followed as its own family)
+                if not p["converged"] or len(sym.blocks(p["W"])) < len(sizes):
                     break
                 out[k + step] = p
                 x, k = p["x"], k + step
@@ -128,9 +133,11 @@ def trace(fams: pd.DataFrame, ks: list[int], curv_tol: float, spectrum_atol: flo
                              type=p["type"], objective=p["objective"], grad_max=p["grad_max"],
                              newton_steps=p["newton_steps"], lambda_1=p["lambda_1"],
                              minimum=bool(p["lambda_1"] >= -curv_tol), spectrum_differ=p["differ"],
+                             spectrum_differ_half=p["differ_half"], spectrum_differ_double=p["differ_double"],
                              spectrum_max_diff=p["max_diff"], runs=int(found["runs"].sum())))
     return pd.DataFrame(rows, columns=["family", "family_type", "k", "type", "objective", "grad_max", "newton_steps",
-                                       "lambda_1", "minimum", "spectrum_differ", "spectrum_max_diff", "runs"])
+                                       "lambda_1", "minimum", "spectrum_differ", "spectrum_differ_half",
+                                       "spectrum_differ_double", "spectrum_max_diff", "runs"])
 
 
 def _point(x, sizes, spectrum_atol, solve=False) -> dict:
@@ -139,6 +146,7 @@ def _point(x, sizes, spectrum_atol, solve=False) -> dict:
     ev = sym.hessian_spectrum(s["W"])
     diff = np.abs(ev - sym.identity_spectrum(sum(sizes)))
     return dict(s, type=sym.type_name(sizes), lambda_1=ev[0], differ=int((diff > spectrum_atol).sum()),
+                differ_half=int((diff > spectrum_atol / 2).sum()), differ_double=int((diff > 2 * spectrum_atol).sum()),
                 max_diff=float(diff.max()))
 
 
