@@ -2,7 +2,7 @@
 """Speed of the planted-teacher trainer, in one process and one thread.
 
 Times an epoch (by default config.yaml's: 10,000 fresh samples, batch 10) of
-  (i)  the trainer of overparam.planted_trainer (chunked SGD with hand-written gradients) at one
+  (i)  the trainer of overparam.planted.trainer (chunked SGD with hand-written gradients) at one
        width: the seeds in one call, here on one thread (--seeds, default: as many as
        config.yaml's), reported per run and epoch; and alone (one seed), and
   (ii) a textbook PyTorch loop: a Dataset that draws one sample per __getitem__, a DataLoader
