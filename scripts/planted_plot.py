@@ -54,7 +54,7 @@ def main(argv=None):
     hue = "eta" if a.kind == "lr" else "r/r0"
     cols = min(len(panels), 4)
     rows = math.ceil(len(panels) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 4.0 * rows), squeeze=False)
     # each panel its own y range: regimes differ by orders of magnitude
     for ax, study in zip(axes.flat, panels):
         df = runs[runs["study"] == study]
@@ -70,7 +70,8 @@ def main(argv=None):
         if a.kind != "lr":  # the split into stuck and converged seeds, stated in the panel
             title += f"\nruns ending above {a.threshold:g} (r/r0: count): {above(df, a.threshold)}"
             ax.set_title(title, fontsize=8)
-        ax.legend(title=hue, loc="upper right", fontsize=7, title_fontsize=7)
+        # below the panel, off the curves
+        ax.legend(title=hue, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, fontsize=7, title_fontsize=7)
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
     seeds = runs.groupby("study")["seed"].nunique().min()
