@@ -115,7 +115,8 @@ def solved(n: Numbers, s: Symmetry) -> None:
     f = s.families
     ok = f["converged"].astype(bool) & (f["grad_max"] <= CRITICAL)
     lo, hi = (int(f["unknowns"].min()), int(f["unknowns"].max())) if len(f) else (0, 0)
-    n.macros.append(("SymUnknowns", fmt(lo) if lo == hi else f"{fmt(lo)} to {fmt(hi)}"))
+    n.macros.append(("SymUnknowns", "none here, where no family was found" if not len(f) else
+                     f"{fmt(lo)} here" if lo == hi else f"{fmt(lo)} to {fmt(hi)} here"))
     n.add(c("SymSolvedClaim", f"every family's Newton solution converged and no entry of the full gradient there "
             f"exceeds {CRITICAL:g}", len(f) and ok.all(),
             {"families": len(f), "solved": int(ok.sum()),
