@@ -36,11 +36,10 @@ def grid_points(paths, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
         runs.reset_index()
 
 
-def sumrelu_points(paths) -> pd.DataFrame:
-    """The polished critical points of the sum-of-ReLUs runs at m = d (objective F = f / 2)."""
-    if not paths:
+def sumrelu_points(c: pd.DataFrame) -> pd.DataFrame:
+    """The polished critical points of the sum-of-ReLUs runs at m = d (certify rows; objective F = f / 2)."""
+    if c.empty:
         return pd.DataFrame(columns=["source", "k", "n", "seed", "objective", "weights", "cls"])
-    c = read_runs(paths)
     c = c[c["polished"].notna()]
     return pd.DataFrame(dict(source="sumrelu", k=c["d"].astype(int), n=c["m"].astype(int), seed=c["seed"],
                              objective=c["polished_loss"] / 2, weights=c["polished"], cls=c["class"]))
@@ -128,7 +127,8 @@ def main(argv=None):
 
     set_threads(a.threads)
     grid, runs = grid_points(a.cells, a.stuck_threshold)
-    points = pd.concat([grid, sumrelu_points(a.certify)], ignore_index=True)
+    at_d = read_runs(a.certify) if a.certify else pd.DataFrame()  # the sum-of-ReLUs runs at m = d, if any
+    points = pd.concat([grid, sumrelu_points(at_d)], ignore_index=True)
     typed = st.type_points(points, a.type_atol).assign(cls=points["cls"].to_numpy())
     fams = st.families(typed, pd.read_csv(a.anchor_families, comment="#"), a.spectrum_atol)
     ks = sorted(runs.loc[runs["n"] == runs["k"], "k"])
@@ -139,7 +139,6 @@ def main(argv=None):
     lifts = read_runs(a.lifts) if a.lifts else pd.DataFrame(columns=["seed", "saddle"])
     split = lifts.groupby("seed")["saddle"].agg(["size", "sum"]).rename(columns={"size": "splits", "sum": "saddles"})
     prov = provenance("cpu", a.threads)
-    at_d = read_runs(a.certify) if a.certify else pd.DataFrame()  # the sum-of-ReLUs runs at m = d, if any
     params = dict(stuck_threshold=a.stuck_threshold, type_atol=a.type_atol, family_tol=a.family_tol,
                   sumrelu_at_d=bool(a.certify), sumrelu_runs_at_d=len(at_d), spectrum_atol=a.spectrum_atol,
                   curv_tol=a.curv_tol)

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import synthetic
+from conftest import ROOT
 
 from overparam.numbers import Numbers
 from overparam.relu.hessian import hessian
@@ -13,7 +14,6 @@ from overparam.spurious import symmetry as sym
 from overparam.spurious import symmetry_table as st
 from overparam.spurious.symmetry_numbers import Symmetry, build
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 THEIRS = pd.read_csv(ROOT / "data/anchors/safran_shamir_2018_families.csv", comment="#")
 ANCHOR = pd.read_csv(ROOT / "data/anchors/arjevani_field_2021.csv", comment="#")
 
